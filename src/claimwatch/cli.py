@@ -1,0 +1,355 @@
+"""Command line: claimwatch [--config FILE] COMMAND. Commands only; the work is elsewhere."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from claimwatch.config import Settings, default_config_path, load_settings
+from claimwatch.errors import ClaimwatchError, ConfigError
+from claimwatch.models import Evaluation
+
+log = logging.getLogger("claimwatch")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `claimwatch feeds | head` is fine
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    config_path = Path(args.config) if args.config else default_config_path()
+    try:
+        if args.command == "config":
+            return _config_validate(Path(args.file) if args.file else config_path)
+        settings = load_settings(config_path)
+        _logging(args.log_level or settings.service.log_level)
+        return int(COMMANDS[args.command](args, settings, config_path) or 0)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"claimwatch: config error: {exc.source}: {problem}", file=sys.stderr)
+        return 78  # EX_CONFIG: systemd does not restart-loop on it (RestartPreventExitStatus)
+    except ClaimwatchError as exc:
+        print(f"claimwatch: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="claimwatch",
+        description="Watch news feeds; alert only on new claims that touch watched topics.",
+    )
+    p.add_argument("--config", "-c", help="config file (default: $CLAIMWATCH_CONFIG or "
+                   "config/claimwatch.toml)")
+    p.add_argument("--log-level", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    sub.add_parser("run", help="run the daemon until SIGTERM/SIGINT")
+    sub.add_parser("once", help="poll every feed once, deliver the alerts, exit")
+    s = sub.add_parser("seed", help="load seed articles into the corpus (idempotent)")
+    s.add_argument("paths", nargs="*", help="files or directories (default: corpus.seeds)")
+    c = sub.add_parser("check", help="what would these documents raise? (changes nothing)")
+    c.add_argument("--json", action="store_true", help="one JSON object per document per line")
+    c.add_argument("paths", nargs="+", help="HTML or text files, or directories of them")
+    e = sub.add_parser("eval", help="precision/recall per topic on labelled documents")
+    e.add_argument("file", help='JSONL: {"text" or "path", "alerts": [topic ids]} per line')
+    e.add_argument("--db", action="store_true",
+                   help="judge against the stored corpus instead of the seeds alone")
+    sub.add_parser("feeds", help="each feed's state, last success, last error, next poll")
+    a = sub.add_parser("alerts", help="list alerts, or show one with its sources")
+    a.add_argument("action", nargs="?", choices=["list", "show"], default="list")
+    a.add_argument("id", nargs="?", type=int)
+    a.add_argument("--limit", type=int, default=30)
+    cfg = sub.add_parser("config", help="config validate [FILE]")
+    cfg.add_argument("action", choices=["validate"])
+    cfg.add_argument("file", nargs="?")
+    n = sub.add_parser("notify", help="notify test: send a test notification to every notifier")
+    n.add_argument("action", choices=["test"])
+    return p
+
+
+def _logging(level: str) -> None:
+    logging.basicConfig(
+        level=level, stream=sys.stderr,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    # We capture Apprise's messages per attempt and log them once, redacted.
+    logging.getLogger("apprise").propagate = False
+    for noisy in ("apscheduler", "trafilatura", "htmldate", "courlan", "urllib3"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+
+
+def _monitor(settings: Settings):  # type: ignore[no-untyped-def]
+    from claimwatch.monitor import Monitor
+
+    return Monitor(settings)
+
+
+# ---------------------------------------------------------------------- commands
+def cmd_run(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.service import Service
+
+    code = Service(settings, config_path).run()
+    if [t for t in threading.enumerate() if t.is_alive() and not t.daemon
+            and t is not threading.main_thread()]:
+        # A fetch outlived the grace period; its article was not committed, so exiting
+        # now loses nothing (it is fetched again next start).
+        logging.shutdown()
+        os._exit(code)
+    return code
+
+
+def cmd_once(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    monitor = _monitor(settings)
+    try:
+        monitor.start()
+        results = monitor.run_once()
+        counts = monitor.store.delivery_counts()
+    finally:
+        monitor.close()
+    errors = [r for r in results if r.status == "error"]
+    alerts = sum(r.alerts for r in results)
+    print(f"polled {len(results)} feed(s): {len(results) - len(errors)} ok, {len(errors)} "
+          f"failed; {alerts} new alert(s); deliveries: "
+          + (", ".join(f"{k} {v}" for k, v in sorted(counts.items())) or "none"))
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    monitor = _monitor(settings)
+    try:
+        paths = [Path(p) for p in args.paths] or list(settings.corpus.seeds)
+        added, skipped = monitor.seed(paths)
+    finally:
+        monitor.close()
+    print(f"seeded {added} article(s); {skipped} already in the corpus")
+    return 0
+
+
+def _corpus_monitor(settings: Settings, *, use_db: bool):  # type: ignore[no-untyped-def]
+    """A monitor on the stored corpus, or (no database yet, or asked) on the seeds alone,
+    held in memory so that nothing is written."""
+    from claimwatch.monitor import Monitor
+    from claimwatch.storage import Store
+
+    url = settings.database_url
+    exists = not url.startswith("sqlite:///") or Path(url.split("///", 1)[1]).exists()
+    if use_db and exists:
+        monitor = Monitor(settings)
+        monitor.refresh_corpus()
+        if monitor.store.article_count():
+            return monitor
+        monitor.close()
+    monitor = Monitor(settings, store=Store("sqlite://"))
+    monitor.seed(settings.corpus.seeds)
+    return monitor
+
+
+def cmd_check(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.seeds import iter_files, read_document
+
+    monitor = _corpus_monitor(settings, use_db=True)
+    status = 0
+    try:
+        for given in args.paths:
+            path = Path(given)
+            files = list(iter_files([path])) if path.is_dir() else [path]
+            for f in files:
+                shown = str(f) if path.is_dir() else given
+                try:
+                    evaluation = monitor.check(read_document(f, url=shown))
+                except (ClaimwatchError, OSError) as exc:
+                    print(f"claimwatch: {shown}: {exc}", file=sys.stderr)
+                    status = 1
+                    continue
+                if args.json:
+                    print(json.dumps(check_record(shown, evaluation, monitor), ensure_ascii=False))
+                else:
+                    print(_check_text(shown, evaluation, monitor))
+    finally:
+        monitor.close()
+    return status
+
+
+def check_record(document: str, evaluation: Evaluation, monitor) -> dict[str, object]:  # type: ignore[no-untyped-def]
+    from claimwatch.notify import render_alert, why_text
+
+    dup = evaluation.duplicate_of
+    alerts = []
+    for draft in evaluation.alerts:
+        topic = monitor.settings.topic(draft.topic_id)
+        _title, _body, why = render_alert(topic, draft, evaluation.document)
+        claim = draft.lead.claim
+        alerts.append({
+            "topic": draft.topic_id,
+            "claim": claim.text,
+            "why": why_text(why),
+            "speaker": claim.speaker or None,
+            "stance": claim.stance.value,
+            "nearest_known": why["nearest_known"],
+            "similarity": why["similarity"],
+            "other_new_claims": [r.claim.text for r in draft.others],
+        })
+    return {
+        "document": document,
+        "duplicate_of": dup.url if dup else None,
+        "alerts": alerts,
+    }
+
+
+def _check_text(document: str, evaluation: Evaluation, monitor) -> str:  # type: ignore[no-untyped-def]
+    record = check_record(document, evaluation, monitor)
+    lines = [f"{document}:"]
+    if evaluation.duplicate_of:
+        d = evaluation.duplicate_of
+        lines.append(f"  copy of {d.url} ({d.containment:.0%} of its text is there): no alert")
+    elif not record["alerts"]:
+        lines.append("  no alert")
+    for a in record["alerts"]:  # type: ignore[attr-defined]
+        lines.append(f"  ALERT {a['topic']}: {a['claim']}")
+        lines.append(f"    who: {a['speaker'] or 'not named'} ({a['stance']})")
+        lines.append(f"    why: {a['why']}")
+    if not evaluation.duplicate_of:
+        for r in evaluation.claims:
+            for t, n in r.novelty.items():
+                if not n.is_new:
+                    lines.append(f"  known ({t}, {n.score:.2f}): {r.claim.text[:100]}")
+    return "\n".join(lines)
+
+
+def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.evaluate import format_scores, load_labelled, score
+
+    items = load_labelled(Path(args.file))
+    monitor = _corpus_monitor(settings, use_db=args.db)
+    try:
+        topics = [t.id for t in settings.topics]
+        ours = score(monitor.analyzer, monitor.corpus, items, topics)
+        base = score(monitor.analyzer, monitor.corpus, items, topics, keyword=True)
+    finally:
+        monitor.close()
+    print(format_scores(f"claimwatch on {args.file} ({len(items)} documents)", ours))
+    print(format_scores("keyword baseline (alert on every topic mention)", base))
+    return 0
+
+
+def cmd_feeds(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.storage import Store
+
+    store = Store(settings.database_url)
+    try:
+        store.sync_feeds(settings.feeds, _now())
+        rows = store.feeds()
+    finally:
+        store.close()
+    print(f"{'state':<9} {'fails':>5}  {'last success':<20} {'next poll':<20} feed / last error")
+    for r in rows:
+        state = "disabled" if not r.enabled else ("failing" if r.error_count else "ok")
+        if r.enabled and r.last_checked_at is None:
+            state = "new"
+        print(f"{state:<9} {r.error_count:>5}  {_ts(r.last_success_at):<20} "
+              f"{_ts(r.next_check_at) if r.enabled else '-':<20} {r.name or r.url}")
+        if r.name:
+            print(f"{'':<58} {r.url}")
+        if r.last_error:
+            print(f"{'':<58} last error ({_ts(r.last_error_at)}): {r.last_error}")
+    return 0
+
+
+def cmd_alerts(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.storage import Store
+
+    store = Store(settings.database_url)
+    try:
+        if args.action == "show":
+            if args.id is None:
+                print("claimwatch: alerts show needs an alert id", file=sys.stderr)
+                return 2
+            found = store.alert(args.id)
+            if found is None:
+                print(f"claimwatch: no alert {args.id}", file=sys.stderr)
+                return 1
+            alert, sources, deliveries = found
+            print(f"alert {alert.id} ({alert.kind}, {alert.topic_id or '-'}) "
+                  f"raised {_ts(alert.created_at)}")
+            print(alert.title)
+            print(alert.body)
+            print(f"also reported by ({len(sources)}):")
+            for src in sources:
+                print(f"  {_ts(src.added_at)}  {src.title or '(untitled)'}  {src.url}")
+            print("deliveries:")
+            for d in deliveries:
+                print(f"  {d.notifier:<20} {d.status:<8} attempts={d.attempts} "
+                      f"{'sent ' + _ts(d.sent_at) if d.sent_at else ''}"
+                      f"{' last error: ' + d.last_error if d.last_error else ''}")
+            return 0
+        for alert in store.alerts(args.limit):
+            print(f"{alert.id:>5}  {_ts(alert.created_at)}  {alert.topic_id or alert.kind:<20} "
+                  f"{alert.title}")
+    finally:
+        store.close()
+    return 0
+
+
+def _config_validate(path: Path) -> int:
+    settings = load_settings(path)
+    from claimwatch.notify import Notifiers
+
+    problems = Notifiers(settings.notifiers).problems
+    for p in problems:
+        print(f"claimwatch: config error: {path}: {p}", file=sys.stderr)
+    if problems:
+        return 78
+    print(f"{path}: valid ({len(settings.feeds)} feed(s), {len(settings.topics)} topic(s), "
+          f"{len(settings.notifiers)} notifier(s))")
+    return 0
+
+
+def cmd_notify(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.notify import Notifiers
+
+    notifiers = Notifiers(settings.notifiers)
+    for p in notifiers.problems:
+        print(f"FAILED  {p}")
+    if not notifiers.targets:
+        print("no notifiers configured: alerts are written to the log")
+        return 1 if notifiers.problems else 0
+    failed = bool(notifiers.problems)
+    for key, target in notifiers.targets.items():
+        ok, error = notifiers.send(key, "[claimwatch] test notification",
+                                   "This is a test from claimwatch notify test.")
+        print(f"{'ok' if ok else 'FAILED':<7} {target.label}" + (f": {error}" if error else ""))
+        failed |= not ok
+    return 1 if failed else 0
+
+
+def _ts(dt) -> str:  # type: ignore[no-untyped-def]
+    return dt.strftime("%Y-%m-%d %H:%M:%S") if dt else "-"
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)
+
+
+COMMANDS = {
+    "run": cmd_run,
+    "once": cmd_once,
+    "seed": cmd_seed,
+    "check": cmd_check,
+    "eval": cmd_eval,
+    "feeds": cmd_feeds,
+    "alerts": cmd_alerts,
+    "notify": cmd_notify,
+}

@@ -1,0 +1,88 @@
+"""Feed bytes -> entries, with feedparser. Pure: no fetching here.
+
+feedparser is lenient (it reads ill-formed XML with its loose parser) and never raises on
+bad input; it sets `bozo`. We accept what it recovers, and call the bytes "not a feed" only
+when it recovers no entries and no feed title at all.
+"""
+
+from __future__ import annotations
+
+import calendar
+import hashlib
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+
+from claimwatch.errors import FeedError
+from claimwatch.extract import html_to_text
+from claimwatch.models import FeedEntry
+
+_TRACKING = ("utm_", "fbclid", "gclid", "mc_", "ref", "cmpid", "ocid", "at_medium", "at_campaign")
+
+
+def canonical_url(url: str) -> str:
+    """The URL without fragment and tracking parameters, host lower-cased."""
+    parts = urlsplit(url.strip())
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(_TRACKING)
+    ]
+    return urlunsplit(
+        (parts.scheme.lower(), parts.netloc.lower(), parts.path or "/", urlencode(query), "")
+    )
+
+
+def parse_feed(body: bytes, *, url: str, content_type: str = "") -> tuple[str, list[FeedEntry]]:
+    """The feed's title and entries; FeedError when the bytes hold no feed."""
+    headers = {"content-type": content_type} if content_type else {}
+    # Passing bytes (not a URL) keeps feedparser from doing any I/O of its own.
+    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False,
+                              resolve_relative_uris=False)
+    title = str(parsed.feed.get("title", "") or "")
+    if not parsed.entries and not title:
+        reason = parsed.get("bozo_exception") or "no feed entries found"
+        raise FeedError(url, f"not a feed: {str(reason)[:200]}")
+    entries = []
+    for e in parsed.entries:
+        entry = _entry(e, base=url)
+        if entry is not None:
+            entries.append(entry)
+    return title, entries
+
+
+def _entry(e: feedparser.FeedParserDict, base: str) -> FeedEntry | None:
+    link = e.get("link") or ""
+    if link:
+        link = urljoin(base, link)
+        if urlsplit(link).scheme not in ("http", "https"):
+            link = ""
+    link = canonical_url(link) if link else None
+    title = html_to_text(str(e.get("title", "") or ""))
+    content = ""
+    if e.get("content"):
+        content = max((c.get("value", "") for c in e["content"]), key=len, default="")
+    summary = html_to_text(content or str(e.get("summary", "") or ""))
+    if not (link or title or summary):
+        return None
+    guid = str(e.get("id") or "").strip()
+    key = guid or link or "h:" + hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()
+    return FeedEntry(
+        key=key[:2000],
+        link=link,
+        title=title,
+        published=_when(e),
+        summary=summary,
+        author=str(e.get("author", "") or ""),
+    )
+
+
+def _when(e: feedparser.FeedParserDict) -> datetime | None:
+    for field in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = e.get(field)
+        if value:
+            try:
+                return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, TypeError):
+                continue
+    return None

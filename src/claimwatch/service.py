@@ -1,0 +1,147 @@
+"""The daemon: APScheduler drives the monitor; signals stop or reload it.
+
+One `tick` job asks the database for due feeds (the schedule lives in the feed rows, not in
+one scheduler job per feed) and delivers pending alerts. Signal handlers only set flags;
+the main thread acts on them. Shutdown is bounded: work in flight gets `shutdown_grace`
+seconds, and anything cut short is safe, because each article is one transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import time
+from enum import Enum
+from pathlib import Path
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from claimwatch.config import Settings, load_settings
+from claimwatch.errors import ConfigError
+from claimwatch.monitor import Monitor
+
+log = logging.getLogger("claimwatch")
+
+
+class State(Enum):
+    STARTING = "starting"
+    RUNNING = "running"
+    STOPPING = "stopping"
+    STOPPED = "stopped"
+
+
+class Service:
+    def __init__(self, settings: Settings, config_path: Path | None) -> None:
+        self.config_path = config_path
+        self.monitor = Monitor(settings)
+        self.state = State.STARTING
+        self._stop = threading.Event()
+        self._reload = threading.Event()
+        self._config_mtime = _mtime(config_path)
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(2)},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
+            timezone="UTC",
+        )
+
+    def run(self) -> int:
+        """Run until SIGTERM/SIGINT; returns the process exit code."""
+        signal.signal(signal.SIGTERM, self._on_stop)
+        signal.signal(signal.SIGINT, self._on_stop)
+        if hasattr(signal, "SIGHUP"):
+            signal.signal(signal.SIGHUP, self._on_reload)
+        code = 0
+        try:
+            self.monitor.start()
+            settings = self.monitor.settings
+            self.scheduler.add_job(self._tick, "interval", seconds=settings.service.tick,
+                                   id="tick", next_run_time=_now())
+            self.scheduler.start()
+            self.state = State.RUNNING
+            log.info("claimwatch running: %d feed(s), %d topic(s), notifiers: %s",
+                     len(settings.feeds), len(settings.topics),
+                     ", ".join(self.monitor.notifiers.label(k)
+                               for k in self.monitor.notifiers.targets) or "log only")
+            while not self._stop.is_set():
+                self._stop.wait(1.0)
+                if self._reload.is_set() or self._config_changed():
+                    self._reload.clear()
+                    self.reload()
+        except Exception:
+            log.exception("claimwatch crashed")
+            code = 1
+        finally:
+            self.state = State.STOPPING
+            self.monitor.stopping.set()
+            self._shutdown()
+            self.state = State.STOPPED
+            log.info("claimwatch stopped" if code == 0 else "claimwatch stopped after a crash")
+        return code
+
+    def _tick(self) -> None:
+        try:
+            self.monitor.tick()
+        except Exception:  # noqa: BLE001 - the next tick tries again; say what happened
+            log.exception("tick failed")
+
+    def _shutdown(self) -> None:
+        grace = self.monitor.settings.service.shutdown_grace
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
+        deadline = time.monotonic() + grace
+        # Wait for a tick in flight, bounded; the threads are abandoned after that.
+        for t in threading.enumerate():
+            if t is not threading.current_thread() and not t.daemon and t.name != "MainThread":
+                t.join(max(0.0, deadline - time.monotonic()))
+        self.monitor.close()
+
+    def reload(self) -> None:
+        """Re-read the config file; keep running on the last good one if it is invalid."""
+        if self.config_path is None:
+            return
+        self._config_mtime = _mtime(self.config_path)
+        try:
+            settings = load_settings(self.config_path)
+        except ConfigError as exc:
+            for problem in exc.problems:
+                log.error("config reload refused: %s: %s (keeping the last good config)",
+                          exc.source, problem)
+            return
+        old_tick = self.monitor.settings.service.tick
+        self.monitor.apply(settings)
+        if settings.service.tick != old_tick and self.scheduler.running:
+            self.scheduler.reschedule_job("tick", trigger="interval", seconds=settings.service.tick)
+        logging.getLogger().setLevel(settings.service.log_level)
+        log.info("config reloaded from %s: %d feed(s), %d topic(s), %d notifier(s)",
+                 self.config_path, len(settings.feeds), len(settings.topics),
+                 len(settings.notifiers))
+
+    def _config_changed(self) -> bool:
+        if not self.monitor.settings.service.watch_config or self.config_path is None:
+            return False
+        return _mtime(self.config_path) != self._config_mtime
+
+    def _on_stop(self, signum: int, _frame: object) -> None:
+        if self._stop.is_set():
+            return
+        log.info("received %s, stopping", signal.Signals(signum).name)
+        self._stop.set()
+        self.monitor.stopping.set()
+
+    def _on_reload(self, _signum: int, _frame: object) -> None:
+        self._reload.set()
+
+
+def _mtime(path: Path | None) -> float | None:
+    try:
+        return path.stat().st_mtime_ns if path else None  # type: ignore[return-value]
+    except OSError:
+        return None
+
+
+def _now():  # type: ignore[no-untyped-def]
+    from datetime import UTC, datetime
+
+    return datetime.now(UTC)

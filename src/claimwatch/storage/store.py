@@ -1,0 +1,523 @@
+"""The database adapter: every query claimwatch makes, behind one class.
+
+Times are stored and returned as aware UTC (SQLModel's UTCDateTime column type).
+Each article is recorded in one transaction together with its claims, alerts and outbox
+rows, so a crash leaves either all of it or none of it (and then the entry is processed
+again on restart).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import event, func, or_, text
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, create_engine, select
+
+from claimwatch.config import FeedConfig
+from claimwatch.models import Event, Evaluation, Fingerprint
+from claimwatch.storage.tables import (
+    AlertRow,
+    AlertSourceRow,
+    ArticleRow,
+    ClaimRow,
+    DeliveryRow,
+    EntryRow,
+    FeedRow,
+)
+
+
+def to_db(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def aware(dt: datetime | None) -> datetime | None:
+    if dt is None:
+        return None
+    return dt.replace(tzinfo=UTC) if dt.tzinfo is None else dt
+
+
+@dataclass(frozen=True)
+class NewAlert:
+    """An alert the pipeline raised, ready to store with its outbox rows."""
+
+    key: str
+    topic_id: str
+    claim_index: int  # which claim of the evaluation (ClaimResult.claim.index)
+    title: str
+    body: str
+    why: dict[str, object]
+    notifiers: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Recorded:
+    article_id: int
+    claim_ids: list[int]
+    alerts_created: list[int]
+    also_reported: list[int]  # existing alerts this article was added to as a source
+
+
+@dataclass(frozen=True)
+class PendingDelivery:
+    id: int
+    alert_id: int
+    notifier: str
+    attempts: int
+    title: str
+    body: str
+    created_at: datetime
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:"):
+        path = url.split("///", 1)[1] if "///" in url else ""
+        if path and path != ":memory:":
+            _private_file(Path(path))
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(conn, _record):  # type: ignore[no-untyped-def]
+            cur = conn.cursor()
+            # WAL: readers never block the writer; NORMAL is durable across process crashes.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=8)
+
+
+def _private_file(path: Path) -> None:
+    """Create the database's directory (0700) and file (0600) before SQLite does."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if not path.exists():
+        fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
+        os.close(fd)
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        SQLModel.metadata.create_all(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    # ------------------------------------------------------------------ feeds
+    def sync_feeds(self, feeds: Sequence[FeedConfig], now: datetime) -> None:
+        """Make the feed rows match the config: add new ones, disable removed ones."""
+        wanted = {f.url: f for f in feeds}
+        with self.session() as s:
+            rows = {r.url: r for r in s.exec(select(FeedRow)).all()}
+            for url, cfg in wanted.items():
+                row = rows.get(url)
+                if row is None:
+                    s.add(FeedRow(url=url, name=cfg.name, enabled=cfg.enabled,
+                                  next_check_at=to_db(now)))
+                elif row.enabled != cfg.enabled or row.name != cfg.name:
+                    row.enabled, row.name = cfg.enabled, cfg.name
+                    s.add(row)
+            for url, row in rows.items():
+                if url not in wanted and row.enabled:
+                    row.enabled = False
+                    s.add(row)
+            s.commit()
+
+    def feeds(self) -> list[FeedRow]:
+        with self.session() as s:
+            return [_feed_aware(r) for r in s.exec(select(FeedRow).order_by(FeedRow.id)).all()]
+
+    def due_feeds(self, now: datetime, owner: str, lease_seconds: float) -> list[FeedRow]:
+        """Claim the enabled feeds whose time has come (a lease keeps other instances off)."""
+        from datetime import timedelta
+
+        until = to_db(now + timedelta(seconds=lease_seconds))
+        with self.session() as s:
+            q = (
+                select(FeedRow)
+                .where(FeedRow.enabled == True)  # noqa: E712 - SQL expression
+                .where(FeedRow.next_check_at <= to_db(now))
+                .where(or_(FeedRow.lease_until == None, FeedRow.lease_until < to_db(now)))  # noqa: E711
+                .order_by(FeedRow.next_check_at)
+            )
+            if not self.url.startswith("sqlite"):
+                q = q.with_for_update(skip_locked=True)
+            rows = s.exec(q).all()
+            for r in rows:
+                r.lease_owner, r.lease_until = owner, until
+                s.add(r)
+            s.commit()
+            return [_feed_aware(r) for r in rows]
+
+    def feed_succeeded(
+        self, feed_id: int, *, etag: str | None, last_modified: str | None,
+        next_check_at: datetime, now: datetime,
+    ) -> bool:
+        """Record a good poll; True when the feed was reported failing and has recovered."""
+        with self.session() as s:
+            row = s.get(FeedRow, feed_id)
+            if row is None:
+                return False
+            recovered = row.failing_notified
+            row.etag, row.last_modified = etag, last_modified
+            row.next_check_at = to_db(next_check_at)
+            row.last_checked_at = row.last_success_at = to_db(now)
+            row.error_count, row.failing_notified = 0, False
+            row.lease_owner = row.lease_until = None
+            s.add(row)
+            s.commit()
+            return recovered
+
+    def feed_failed(
+        self, feed_id: int, error: str, *, next_check_at: datetime, now: datetime,
+        notify_after: int,
+    ) -> tuple[int, bool]:
+        """Record a failed poll; returns (failures in a row, operator should be told now)."""
+        with self.session() as s:
+            row = s.get(FeedRow, feed_id)
+            if row is None:
+                return 0, False
+            row.error_count += 1
+            row.last_error, row.last_error_at = error[:1000], to_db(now)
+            row.last_checked_at = to_db(now)
+            row.next_check_at = to_db(next_check_at)
+            row.lease_owner = row.lease_until = None
+            tell = row.error_count >= notify_after and not row.failing_notified
+            if tell:
+                row.failing_notified = True
+            s.add(row)
+            s.commit()
+            return row.error_count, tell
+
+    def release_feed(self, feed_id: int) -> None:
+        with self.session() as s:
+            row = s.get(FeedRow, feed_id)
+            if row is not None:
+                row.lease_owner = row.lease_until = None
+                s.add(row)
+                s.commit()
+
+    # ------------------------------------------------------------------ entries
+    def seen_keys(self, feed_id: int, keys: Sequence[str]) -> set[str]:
+        if not keys:
+            return set()
+        with self.session() as s:
+            rows = s.exec(
+                select(EntryRow.key).where(EntryRow.feed_id == feed_id)
+                .where(EntryRow.key.in_(list(keys)))  # type: ignore[attr-defined]
+            ).all()
+            return set(rows)
+
+    def article_id(self, url: str) -> int | None:
+        with self.session() as s:
+            return s.exec(select(ArticleRow.id).where(ArticleRow.url == url)).first()
+
+    def mark_entry(self, feed_id: int, key: str, url: str | None, article_id: int | None) -> None:
+        """Remember an entry that needs no processing (its article is already known)."""
+        with self.session() as s:
+            s.add(EntryRow(feed_id=feed_id, key=key, url=url, article_id=article_id))
+            try:
+                s.commit()
+            except IntegrityError:
+                s.rollback()
+
+    # ------------------------------------------------------------------ corpus
+    def article_count(self) -> int:
+        with self.session() as s:
+            return int(s.exec(select(func.count()).select_from(ArticleRow)).one())
+
+    def corpus_articles(self) -> Iterator[tuple[int, str, Fingerprint]]:
+        with self.session() as s:
+            q = select(ArticleRow.id, ArticleRow.url, ArticleRow.content_hash,
+                       ArticleRow.signature, ArticleRow.shingles)
+            for aid, url, h, sig, n in s.exec(q):
+                signature = tuple(int(x) for x in sig.split()) if sig else ()
+                if signature:
+                    yield aid, url, Fingerprint(h, signature, n)
+
+    def corpus_claims(self, after_id: int = 0) -> Iterator[tuple[int, str, str, datetime | None]]:
+        """(claim id, sentence, article url, published) of every stored claim after `after_id`."""
+        with self.session() as s:
+            q = (
+                select(ClaimRow.id, ClaimRow.text, ArticleRow.url, ClaimRow.published)
+                .join(ArticleRow, ArticleRow.id == ClaimRow.article_id)  # type: ignore[arg-type]
+                .where(ClaimRow.id > after_id)
+                .order_by(ClaimRow.id)
+            )
+            for cid, sentence, url, published in s.exec(q):
+                yield cid, sentence, url, aware(published)
+
+    def record_article(
+        self,
+        evaluation: Evaluation,
+        *,
+        feed_id: int | None = None,
+        entry_key: str | None = None,
+        feed_url: str | None = None,
+        is_seed: bool = False,
+        only_topical: bool = True,
+        alerts: Sequence[NewAlert] = (),
+        now: datetime,
+    ) -> Recorded | None:
+        """Store an article with its claims, alerts and outbox rows in one transaction.
+
+        Returns None when the article's URL is already stored (a replay after a crash or a
+        race with another instance): nothing is written twice.
+        """
+        doc, fp = evaluation.document, evaluation.fingerprint
+        with self.session() as s:
+            article = ArticleRow(
+                url=doc.url, title=doc.title[:1000], source=doc.source[:300],
+                feed_url=feed_url, published=to_db(doc.published), fetched_at=to_db(now),
+                text=doc.text, content_hash=fp.content_hash,
+                signature=" ".join(map(str, fp.signature)), shingles=fp.shingles,
+                duplicate_of=evaluation.duplicate_of.article_id if evaluation.duplicate_of else None,
+                is_seed=is_seed,
+            )
+            s.add(article)
+            try:
+                s.flush()
+            except IntegrityError:
+                s.rollback()
+                if feed_id is not None and entry_key is not None:
+                    self.mark_entry(feed_id, entry_key, doc.url, self.article_id(doc.url))
+                return None
+            assert article.id is not None
+            if feed_id is not None and entry_key is not None:
+                s.add(EntryRow(feed_id=feed_id, key=entry_key, url=doc.url, article_id=article.id))
+
+            claim_ids: list[int] = []
+            by_index: dict[int, ClaimRow] = {}
+            if evaluation.duplicate_of is None:
+                for result in evaluation.claims:
+                    if only_topical and not result.hits:
+                        claim_ids.append(0)
+                        continue
+                    c = result.claim
+                    known = [n for n in result.novelty.values() if not n.is_new and n.nearest]
+                    row = ClaimRow(
+                        article_id=article.id, idx=c.index, text=c.text, speaker=c.speaker[:200],
+                        stance=c.stance.value,
+                        events=" ".join(e.key for e in c.events),
+                        topics=" ".join(h.topic_id for h in result.hits),
+                        published=to_db(doc.published or now),
+                        known_as=known[0].nearest.id if known and known[0].nearest else None,
+                        score=max((n.score for n in result.novelty.values()), default=None),
+                    )
+                    s.add(row)
+                    by_index[c.index] = row
+                s.flush()
+                claim_ids = [
+                    (by_index[r.claim.index].id or 0) if r.claim.index in by_index else 0
+                    for r in evaluation.claims
+                ]
+
+            created: list[int] = []
+            for alert in alerts:
+                claim_row = by_index.get(alert.claim_index)
+                row = AlertRow(
+                    key=alert.key, kind="claim", topic_id=alert.topic_id,
+                    claim_id=claim_row.id if claim_row else None, article_id=article.id,
+                    title=alert.title, body=alert.body, why=json.dumps(alert.why),
+                    created_at=to_db(now),
+                )
+                nested = s.begin_nested()
+                s.add(row)
+                try:
+                    s.flush()
+                except IntegrityError:
+                    # Another article (or instance) raised this alert first: add a source.
+                    nested.rollback()
+                    existing = s.exec(select(AlertRow).where(AlertRow.key == alert.key)).first()
+                    if existing is not None and existing.id is not None:
+                        self._add_source(s, existing.id, article)
+                    continue
+                nested.commit()
+                assert row.id is not None
+                created.append(row.id)
+                for notifier in alert.notifiers:
+                    s.add(DeliveryRow(alert_id=row.id, notifier=notifier,
+                                      next_try_at=to_db(now), created_at=to_db(now)))
+
+            also: list[int] = []
+            if evaluation.duplicate_of is None:
+                also = self._link_known(s, evaluation, by_index, article)
+            else:
+                also = self._link_duplicate(s, evaluation.duplicate_of.article_id, article)
+            s.commit()
+            return Recorded(article.id, claim_ids, created, also)
+
+    def _link_known(
+        self, s: Session, evaluation: Evaluation, by_index: dict[int, ClaimRow],
+        article: ArticleRow,
+    ) -> list[int]:
+        """Known claims that an earlier alert announced: record this article as a source."""
+        out: list[int] = []
+        for result in evaluation.claims:
+            for topic_id, novelty in result.novelty.items():
+                if novelty.is_new or novelty.nearest is None:
+                    continue
+                root = s.get(ClaimRow, self._root_claim(s, novelty.nearest.id))
+                if root is None:
+                    continue
+                # The alert that announced the claim's article on this topic.
+                alert = s.exec(
+                    select(AlertRow).where(AlertRow.article_id == root.article_id)
+                    .where(AlertRow.topic_id == topic_id)
+                ).first()
+                if alert is not None and alert.id is not None and alert.id not in out:
+                    if self._add_source(s, alert.id, article):
+                        out.append(alert.id)
+        return out
+
+    def _link_duplicate(self, s: Session, original_id: int, article: ArticleRow) -> list[int]:
+        out: list[int] = []
+        for alert in s.exec(select(AlertRow).where(AlertRow.article_id == original_id)).all():
+            if alert.id is not None and self._add_source(s, alert.id, article):
+                out.append(alert.id)
+        return out
+
+    @staticmethod
+    def _root_claim(s: Session, claim_id: int) -> int:
+        seen = set()
+        while claim_id not in seen:
+            seen.add(claim_id)
+            row = s.get(ClaimRow, claim_id)
+            if row is None or row.known_as is None:
+                break
+            claim_id = row.known_as
+        return claim_id
+
+    @staticmethod
+    def _add_source(s: Session, alert_id: int, article: ArticleRow) -> bool:
+        assert article.id is not None
+        exists = s.exec(
+            select(AlertSourceRow.id).where(AlertSourceRow.alert_id == alert_id)
+            .where(AlertSourceRow.article_id == article.id)
+        ).first()
+        if exists is not None:
+            return False
+        s.add(AlertSourceRow(alert_id=alert_id, article_id=article.id, url=article.url,
+                             title=article.title, source=article.source))
+        return True
+
+    # ------------------------------------------------------------------ alerts
+    def add_health_alert(
+        self, key: str, title: str, body: str, notifiers: Sequence[str], now: datetime
+    ) -> int | None:
+        with self.session() as s:
+            row = AlertRow(key=key, kind="health", title=title, body=body,
+                           created_at=to_db(now))
+            s.add(row)
+            try:
+                s.flush()
+            except IntegrityError:
+                s.rollback()
+                return None
+            assert row.id is not None
+            for n in notifiers:
+                s.add(DeliveryRow(alert_id=row.id, notifier=n, next_try_at=to_db(now),
+                                  created_at=to_db(now)))
+            s.commit()
+            return row.id
+
+    def alerts(self, limit: int = 50) -> list[AlertRow]:
+        with self.session() as s:
+            q = select(AlertRow).order_by(AlertRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+            return list(s.exec(q).all())
+
+    def alert(self, alert_id: int) -> tuple[AlertRow, list[AlertSourceRow], list[DeliveryRow]] | None:
+        with self.session() as s:
+            row = s.get(AlertRow, alert_id)
+            if row is None:
+                return None
+            sources = s.exec(select(AlertSourceRow).where(AlertSourceRow.alert_id == alert_id)
+                             .order_by(AlertSourceRow.id)).all()
+            deliveries = s.exec(select(DeliveryRow).where(DeliveryRow.alert_id == alert_id)
+                                .order_by(DeliveryRow.id)).all()
+            return row, list(sources), list(deliveries)
+
+    def article_url(self, article_id: int | None) -> str | None:
+        if article_id is None:
+            return None
+        with self.session() as s:
+            return s.exec(select(ArticleRow.url).where(ArticleRow.id == article_id)).first()
+
+    # ------------------------------------------------------------------ outbox
+    def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
+        with self.session() as s:
+            q = (
+                select(DeliveryRow, AlertRow)
+                .join(AlertRow, AlertRow.id == DeliveryRow.alert_id)  # type: ignore[arg-type]
+                .where(DeliveryRow.status == "pending")
+                .where(DeliveryRow.next_try_at <= to_db(now))
+                .order_by(DeliveryRow.id)
+                .limit(limit)
+            )
+            return [
+                PendingDelivery(d.id or 0, d.alert_id, d.notifier, d.attempts, a.title, a.body,
+                                aware(a.created_at) or now)
+                for d, a in s.exec(q).all()
+            ]
+
+    def delivery_sent(self, delivery_id: int, now: datetime) -> None:
+        with self.session() as s:
+            row = s.get(DeliveryRow, delivery_id)
+            if row is not None:
+                row.status, row.sent_at = "sent", to_db(now)
+                row.attempts += 1
+                row.last_error = None
+                s.add(row)
+                s.commit()
+
+    def delivery_failed(
+        self, delivery_id: int, error: str, *, next_try_at: datetime, give_up: bool
+    ) -> None:
+        with self.session() as s:
+            row = s.get(DeliveryRow, delivery_id)
+            if row is not None:
+                row.attempts += 1
+                row.last_error = error[:1000]
+                row.next_try_at = to_db(next_try_at)
+                if give_up:
+                    row.status = "failed"
+                s.add(row)
+                s.commit()
+
+    def delivery_counts(self) -> dict[str, int]:
+        with self.session() as s:
+            q = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+            return {status: int(n) for status, n in s.exec(q).all()}
+
+    def ping(self) -> None:
+        with self.session() as s:
+            s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+
+
+def _feed_aware(row: FeedRow) -> FeedRow:
+    for name in ("next_check_at", "last_checked_at", "last_success_at", "last_error_at",
+                 "lease_until"):
+        setattr(row, name, aware(getattr(row, name)))
+    return row
+
+
+def alert_key(topic_id: str, tokens: frozenset[str], events: Sequence[Event]) -> str:
+    """The identity of an alert: its topic and what its claim says (not its wording)."""
+    basis = " ".join(sorted(e.key for e in events)) or " ".join(sorted(tokens))
+    return f"{topic_id}:{hashlib.sha256(basis.encode()).hexdigest()[:32]}"
