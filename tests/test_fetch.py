@@ -1,4 +1,7 @@
-"""The HTTP adapter against real, misbehaving servers on loopback."""
+"""The HTTP adapter against real, misbehaving servers on loopback.
+
+The `server` fixture (a LoopbackServer on 127.0.0.1) comes from conftest.py.
+"""
 
 from __future__ import annotations
 
@@ -24,7 +27,7 @@ from claimwatch.errors import (
     TransientFetchError,
 )
 from claimwatch.fetch import Fetcher, Response, public_only
-from servers import LoopbackServer, Reply, Request
+from tests.servers import LoopbackServer, Reply, Request
 
 RSS = b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>'
 SECRET_BODY = b"internal stack trace: do not show me"
@@ -50,12 +53,10 @@ def only(*allowed: str) -> Callable[[ipaddress.IPv4Address | ipaddress.IPv6Addre
     return lambda ip: ip in admitted
 
 
-def resolving(mapping: dict[str, list[str]], calls: list[str] | None = None) -> Callable[..., list[Any]]:
+def resolving(mapping: dict[str, list[str]]) -> Callable[..., list[Any]]:
     """A getaddrinfo stand-in that answers from `mapping` (and fails for other names)."""
 
     def resolve(host: str, port: int, *args: Any, **kwargs: Any) -> list[Any]:
-        if calls is not None:
-            calls.append(host)
         if host not in mapping:
             raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
         return [
@@ -64,12 +65,6 @@ def resolving(mapping: dict[str, list[str]], calls: list[str] | None = None) -> 
         ]
 
     return resolve
-
-
-@pytest.fixture
-def server() -> Iterator[LoopbackServer]:
-    with LoopbackServer() as s:
-        yield s
 
 
 @pytest.fixture

@@ -26,20 +26,33 @@ _INVERTED = re.compile(
     rf",\s+(?P<verb>said|says|added|adds|noted|notes|wrote|writes|claimed|claims)\s+{_WHO}[^,]*[.!]?$"
 )
 # 'according to X'
-_ACCORDING = re.compile(rf"\baccording to\s+{_WHO}")
+_ACCORDING = re.compile(rf"\b[Aa]ccording to\s+{_WHO}")
+# Ukrainian and Russian: 'Минобороны России заявило ...', '..., повідомив Енергоатом.'
+_SPEECH_CYR = (
+    r"заяви\w*|сообщи\w*|повідоми\w*|сказа\w*|заяв\w*|подтверди\w*|підтверди\w*|"
+    r"опроверг\w*|спростува\w*|заперечи\w*|отрица\w*|потребова\w*|потребу\w*|требу\w*"
+)
+_CYR_WHO = r"(?P<who>[А-ЯІЇЄҐЁ][\wʼ'-]*(?:\s+[\wʼ'-]+){0,3}?)"
+_LEAD_CYR = re.compile(rf"^{_CYR_WHO}\s+(?P<verb>{_SPEECH_CYR})\b")
+_INVERTED_CYR = re.compile(rf"[,—–-]\s+(?P<verb>{_SPEECH_CYR})\s+{_CYR_WHO}[^,]*[.!]?$")
+_ACCORDING_CYR = re.compile(rf"(?:за словами|по словам|за даними|по данным)\s+{_CYR_WHO}")
 # Headline style 'Kremlin: Siversk is ours'
 _COLON = re.compile(r"^(?P<who>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})\s*:\s+\S")
 
 _STANCES: tuple[tuple[Stance, re.Pattern[str]], ...] = (
     (Stance.DENIES, re.compile(
         r"\b(den(y|ied|ies|ial)|dismiss(ed|es)?|refut(e|ed|es)|reject(ed|s)? (the |these |those )?"
-        r"(claim|report|assertion)|not been (captured|taken|seized)|false|fake)", re.I)),
-    (Stance.CONFIRMS, re.compile(r"\b(confirm(ed|s)?|acknowledg(ed|es)|admit(ted|s)?)\b", re.I)),
+        r"(claim|report|assertion)|not been (captured|taken|seized)|false|fake)|"
+        r"опроверг\w*|спростува\w*|заперечи\w*|отрица\w*", re.I)),
+    (Stance.CONFIRMS, re.compile(
+        r"\b(confirm(ed|s)?|acknowledg(ed|es)|admit(ted|s)?)\b|подтверди\w*|підтверди\w*",
+        re.I)),
     (Stance.DEMANDS, re.compile(
         r"\b(demand(ed|s)?|must|insist(ed|s|ing)?|calls? for|called for|urg(ed|es)|"
-        r"ultimatum)\b", re.I)),
+        r"ultimatum)\b|потребува\w*|потребу\w*|требу\w*|должн\w*|повинн\w*", re.I)),
     (Stance.CLAIMS, re.compile(
-        rf"\b({_SPEECH}|according to|claim(ed|s)?)\b", re.I)),
+        rf"\b({_SPEECH}|according to|claim(ed|s)?)\b|{_SPEECH_CYR}|за словами|по словам",
+        re.I)),
 )
 
 _MIN_WORDS = 5
@@ -65,7 +78,9 @@ def claim_sentences(text: str) -> list[str]:
 def attribute(sentence: str) -> tuple[str, Stance]:
     """Who makes the claim (where the sentence says so) and its stance."""
     speaker = ""
-    for pattern in (_LEAD, _TRAIL, _INVERTED, _ACCORDING, _COLON):
+    for pattern in (
+        _LEAD, _TRAIL, _INVERTED, _ACCORDING, _INVERTED_CYR, _ACCORDING_CYR, _LEAD_CYR, _COLON
+    ):
         m = pattern.search(sentence)
         if m and m.group("who").strip() not in _NOT_SPEAKERS:
             speaker = _tidy(m.group("who"))
@@ -73,7 +88,8 @@ def attribute(sentence: str) -> tuple[str, Stance]:
     for stance, pattern in _STANCES:
         if pattern.search(sentence):
             return speaker, stance
-    return speaker, Stance.REPORTS
+    # A named source without a verb ("Kremlin: Siversk is ours") still makes a claim.
+    return speaker, Stance.CLAIMS if speaker else Stance.REPORTS
 
 
 def _tidy(who: str) -> str:
@@ -113,5 +129,5 @@ def is_historical(sentence: str, year: int | None) -> bool:
         return False
     if _SINCE.search(sentence):
         return True
-    years = [int(m.group(1)) for m in _YEAR.finditer(sentence)]
+    years = [int(m.group(1)) for m in _YEAR.finditer(sentence) if not m.group(0).endswith("s")]
     return bool(years) and year is not None and max(years) < year

@@ -23,7 +23,8 @@ _ACTIONS: dict[str, str] = {
     r"(full|complete|total) control|(fully|completely|entirely) (under|in) (our|its|their|russian|ukrainian) control|"
     r"under (our|the) control|(gain\w*|establish\w*|assum\w*|seiz\w*) control|"
     r"in (russian|ukrainian) hands|(is|are|was) (ours|russian)|"
-    r"захват\w*|взял\w*|взят\w*|занял\w*|освобод\w*|звільн\w*|захопил\w*|контрол\w*",
+    r"захват\w*|взял\w*|взят\w*|занял\w*|освобод\w*|освобожд\w*|звільн\w*|захопи\w*|"
+    r"контрол\w*|оволоді\w*|овладел\w*",
     "encircle": r"encircl\w*|surround(ed|s)?|besieg\w*|cut off(?! from)|pincer|cauldron|kettle|"
     r"окруж\w*|оточ\w*",
     "enter": r"enter(ed|s|ing)?|вошл\w*|увійшл\w*|зашл\w*|broke into|break into|(pushed|push|pushing|moved) into|"

@@ -29,6 +29,16 @@ _NOT_PLACES = frozenset(
     """.split()
 )
 MAX_NAME_WORDS = 4
+_CYRILLIC = re.compile(r"[а-яіїєґё]")
+# Case endings of Ukrainian and Russian place names, and what the name may end with instead.
+_CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("ому", ("", "е")), ("ого", ("", "е")), ("ою", ("а", "я")), ("ої", ("а", "е")),
+    ("ой", ("а", "ий", "е")), ("ом", ("",)), ("ем", ("ь", "")), ("ею", ("ь", "я")),
+    ("ах", ("и", "ы", "")), ("ці", ("ка",)), ("ке", ("ка",)),
+    ("а", ("", "ь")), ("у", ("", "а", "ь")), ("ю", ("ь", "я")), ("я", ("ь",)),
+    ("е", ("", "а", "я", "ь")), ("і", ("", "а", "ь", "я")), ("и", ("а", "ь", "")),
+    ("ы", ("а",)),
+)
 
 
 @dataclass(frozen=True)
@@ -43,12 +53,16 @@ class Gazetteer:
     names: dict[str, Place]  # folded name ("krasnoarmeysk") -> place
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, Place]]:
-        """Places named in a folded token list: (start, end, place), longest names first."""
+        """Places named in a folded token list: (start, end, place), longest names first.
+
+        Ukrainian and Russian names are also found in their case forms ("Купянска",
+        "Покровську", "Красногоровки"), by the last word's ending.
+        """
         found: list[tuple[int, int, Place]] = []
         i = 0
         while i < len(tokens):
             for n in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
-                place = self.names.get(" ".join(tokens[i : i + n]))
+                place = self.lookup(tokens[i : i + n])
                 if place is not None:
                     found.append((i, i + n, place))
                     i += n
@@ -56,6 +70,21 @@ class Gazetteer:
             else:
                 i += 1
         return found
+
+    def lookup(self, name_tokens: list[str]) -> Place | None:
+        """The place a folded name means, trying Slavic case endings on its last word."""
+        key = " ".join(name_tokens)
+        place = self.names.get(key)
+        if place is not None or not _CYRILLIC.search(key[-1:]) or len(key) < 5:
+            return place
+        for ending, replacements in _CASE_ENDINGS:
+            if key.endswith(ending):
+                stem = key[: -len(ending)]
+                for r in replacements:
+                    place = self.names.get(stem + r)
+                    if place is not None:
+                        return place
+        return None
 
 
 def _key(name: str) -> str:

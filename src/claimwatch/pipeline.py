@@ -129,9 +129,11 @@ class Analyzer:
             t.id: any(t.names(folded_tokens(c.text)) for c in claims) for t in self.topics
         }
         published = _aware(doc.published)
+        year = reference_year(doc.text, published.year if published else None)
         results = []
         for claim in claims:
             tokens = folded_tokens(claim.text)
+            historical = is_historical(claim.text, year)
             hits = []
             novelty: dict[str, Novelty] = {}
             for topic in self.topics:
@@ -140,13 +142,19 @@ class Analyzer:
                     continue
                 hits.append(hit)
                 cfg = topic.config
-                novelty[topic.id] = corpus.claims.assess(
+                judged = corpus.claims.assess(
                     claim,
                     threshold=cfg.novelty_threshold,
                     window=cfg.recency_window,
                     published=published,
                     event_actions=frozenset(cfg.event_actions),
                 )
+                if historical and judged.is_new and not judged.reason.startswith("new event"):
+                    # "occupied since March 2022", "in 2014": background, not news.
+                    judged = Novelty(
+                        False, judged.score, judged.nearest, "background: told as history"
+                    )
+                novelty[topic.id] = judged
             results.append(ClaimResult(claim, tuple(hits), novelty))
         return Evaluation(doc, fp, duplicate, tuple(results))
 

@@ -19,10 +19,14 @@ _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _BULLET = re.compile(r"^\s*(?:[-*•–—▪●]|\d{1,2}[.)])\s+")
 # "KYIV, Dec 11 (Wire Service) - " and "MOSCOW (AP) — " at the start of a paragraph.
+_MONTH_DAY = (
+    r"(?:[A-ZА-ЯІЇЄ][a-zа-яіїєё]{2,9}\.?\s+\d{1,2}|\d{1,2}\s+[A-Za-zА-Яа-яІіЇїЄєё]{3,10})"
+    r"(?:,?\s+\d{4})?"
+)
 _DATELINE = re.compile(
-    r"^[A-ZА-ЯІЇЄ][A-ZА-ЯІЇЄ .,'’/-]{2,40}"
-    r"(?:,?\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}|\d{1,2}\s+[A-Z][a-z]{2,8}))?"
-    r"\s*(?:\([^)]{1,60}\))?\s*[-–—]{1,2}\s+"
+    r"^(?:[A-ZА-ЯІЇЄ][A-ZА-ЯІЇЄ .,'’/-]{2,40}"
+    rf"(?:,?\s+{_MONTH_DAY})?"
+    r"\s*(?:\([^)]{1,60}\))?|\([^)]{1,60}\))\s*[-–—]{1,2}\s+"
 )
 # Candidate sentence ends: terminal punctuation, optional closing quotes/brackets, space.
 _END = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+")
