@@ -17,7 +17,7 @@ from claimwatch.text import fold, words
 
 # Folded-token regexes for each action; matched against " ".join(tokens).
 _ACTIONS: dict[str, str] = {
-    "capture": r"captur\w*|took( full)? control|taken( full)? control|tak(e|es|ing) control|"
+    "capture": r"captur\w*|(to|will|would|could) take|took( full)? control|taken( full)? control|tak(e|es|ing) control|"
     r"(has|have|had|was|been) taken|took|seiz\w*|(has|have|had) fallen|fell|overr[au]n|"
     r"conquer\w*|occup(y|ies|ied)|liberat\w*|raised (the|their|its) flag|"
     r"(full|complete|total) control|(fully|completely|entirely) (under|in) (our|its|their|russian|ukrainian) control|"
@@ -72,9 +72,13 @@ _TERRITORY_WORDS = frozenset(
 # Who a word speaks for.
 _SIDES = {
     "russia": "russia russian russians moscow kremlin putin wagner prigozhin shoigu gerasimov "
-    "belousov peskov lavrov zakharova россия российские москва кремль путин росія російські",
+    "belousov peskov lavrov zakharova россия россии россией российские российская российской "
+    "российских москва москвы кремль кремля путин росія росії росією російські російська "
+    "російської російських москва кремль рф",
     "ukraine": "ukraine ukrainian ukrainians kyiv kiev zelensky zelenskyy zelenskiy syrskyi "
-    "syrsky zaluzhnyi yermak україна українські киев київ зсу всу украина украинские",
+    "syrsky zaluzhnyi yermak україна україни україною українські українська української "
+    "українських киев киева київ києва зсу всу украина украины украиной украинские украинская "
+    "украинской украинских",
 }
 _SIDE_OF = {w: side for side, ws in _SIDES.items() for w in ws.split()}
 _PLACE_NOUNS = frozenset(

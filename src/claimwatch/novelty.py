@@ -22,6 +22,7 @@ from claimwatch.models import Claim, Event, KnownClaim, Novelty
 
 MIN_WEIGHT_SHARE = 0.5  # a known claim must cover this share before it is a candidate
 _TOP = 6
+TOPIC_NAME_WEIGHT = 0.25
 _GENERAL_PLACES = frozenset({"", "ukraine"})
 # Modes that say something happened, against those that deny it or only seek it.
 _REALIS = {"is": True, "was": True, "not": False, "aim": False}
@@ -89,7 +90,10 @@ class ClaimIndex:
     def nearest(
         self, claim: Claim, *, window: float = 0.0, published: datetime | None = None
     ) -> tuple[float, KnownClaim | None]:
-        weights = {t: self.weight(t) for t in claim.tokens}
+        # A topic's own name ("#zaporizhzhia-npp") says what a claim is about, not what it
+        # claims: it counts for little, or short new claims would look known.
+        weights = {t: self.weight(t) * (TOPIC_NAME_WEIGHT if t[:1] == "#" else 1.0)
+                   for t in claim.tokens}
         total = sum(weights.values())
         if not total:
             return 0.0, None

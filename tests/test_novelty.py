@@ -1,0 +1,123 @@
+"""Known or new: claims judged against the seeded corpus (claimwatch.novelty)."""
+
+from __future__ import annotations
+
+import tomllib
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from claimwatch.config import TopicConfig
+from claimwatch.models import Document
+from claimwatch.novelty import ClaimIndex
+from claimwatch.pipeline import Analyzer, Corpus, known_claims
+from claimwatch.seeds import iter_files, read_document, seed_url
+
+ROOT = Path(__file__).resolve().parents[1]
+TERRITORY = "territorial-claims"
+ZNPP = "zaporizhzhia-npp"
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    raw = tomllib.loads((ROOT / "config" / "claimwatch.toml").read_text("utf-8"))
+    return Analyzer.build([TopicConfig.model_validate(t) for t in raw["topics"]])
+
+
+@pytest.fixture(scope="module")
+def corpus(analyzer: Analyzer) -> Corpus:
+    corpus = Corpus()
+    next_id = 0
+    for n, path in enumerate(iter_files([ROOT / "seeds"])):
+        doc = read_document(path, url=seed_url(path))
+        evaluation = analyzer.evaluate(doc, corpus)
+        ids = list(range(next_id, next_id + len(evaluation.claims)))
+        next_id += len(evaluation.claims)
+        corpus.duplicates.add(n, doc.url, evaluation.fingerprint)
+        corpus.claims.extend(known_claims(evaluation, ids, only_topical=False))
+    return corpus
+
+
+def alerts(analyzer: Analyzer, corpus: Corpus, text: str) -> set[str]:
+    doc = Document(url=f"test:{hash(text)}", title="", text=text)
+    return {a.topic_id for a in analyzer.evaluate(doc, corpus).alerts}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Kremlin: Siversk is fully under our control.", id="siversk-paraphrase"),
+        pytest.param("Russian general tells Putin Seversk has fallen; Kyiv says it has not.",
+                     id="seversk-spelling"),
+        pytest.param("Putin says Krasnoarmeysk is encircled, Ukrainian units say they fight on.",
+                     id="pokrovsk-old-name"),
+        pytest.param("Russia controls about a fifth of Ukraine, including Crimea, which Moscow "
+                     "annexed in 2014.", id="background-share-and-crimea"),
+        pytest.param("Moscow wants to keep control of the idle Zaporozhye nuclear station, "
+                     "while Kiev objects.", id="znpp-russian-spelling"),
+        pytest.param("Zelensky said the Zaporizhzhia nuclear plant and the Donetsk territories "
+                     "remain the two main points of disagreement.", id="znpp-disagreement"),
+    ],
+)
+def test_paraphrases_of_known_claims_stay_silent(
+    analyzer: Analyzer, corpus: Corpus, text: str
+) -> None:
+    """A rewording of a seeded claim, in any spelling, raises no alert."""
+    assert alerts(analyzer, corpus, text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        pytest.param("Russia says it captured Pokrovsk.", TERRITORY,
+                     id="capture-after-encirclement"),
+        pytest.param("Ukraine confirms withdrawal from Siversk.", TERRITORY,
+                     id="changed-stance"),
+        pytest.param("Russia's top general says Kupiansk has been taken.", TERRITORY,
+                     id="new-place"),
+        pytest.param("Минобороны России заявило о полном освобождении Купянска.", TERRITORY,
+                     id="russian-text"),
+        pytest.param("Shelling cut the last power line to the Zaporizhzhia nuclear plant, "
+                     "Energoatom said.", ZNPP, id="znpp-event"),
+        pytest.param("Запорізька АЕС вшосте втратила зовнішнє живлення, повідомив Енергоатом.",
+                     ZNPP, id="znpp-ukrainian"),
+    ],
+)
+def test_new_claims_alert(analyzer: Analyzer, corpus: Corpus, text: str, topic: str) -> None:
+    """A claim the corpus does not hold alerts on its topic."""
+    assert topic in alerts(analyzer, corpus, text)
+
+
+def test_gaza_capture_is_not_territorial(analyzer: Analyzer, corpus: Corpus) -> None:
+    """Territorial news from another war raises nothing."""
+    assert alerts(analyzer, corpus, "Israel says it has taken control of Rafah in Gaza.") == set()
+
+
+def test_decision_names_nearest_known_claim(analyzer: Analyzer, corpus: Corpus) -> None:
+    """A known verdict is explained by the known claim that covers it and a score."""
+    doc = Document(url="test:x", title="", text="Russian forces have surrounded Pokrovsk.")
+    (result,) = analyzer.evaluate(doc, corpus).claims
+    verdict = result.novelty[TERRITORY]
+    assert not verdict.is_new
+    assert verdict.nearest is not None
+    assert "Pokrovsk" in verdict.nearest.text
+    assert verdict.reason == "known event russia|encircle|pokrovsk|is"
+
+
+def test_recency_window_lets_old_claims_expire(analyzer: Analyzer) -> None:
+    """A known claim older than the window stops suppressing the same claim."""
+    seed = Document(url="seed:a", title="", text="Russian forces have surrounded Pokrovsk.",
+                    published=datetime(2025, 1, 1, tzinfo=UTC))
+    index = ClaimIndex()
+    corpus = Corpus(claims=index)
+    evaluation = analyzer.evaluate(seed, corpus)
+    index.extend(known_claims(evaluation, [1], only_topical=False))
+    claim = analyzer.claim("Putin says Pokrovsk is encircled.")
+    day = 86400.0
+    args = {"threshold": 0.55, "event_actions": frozenset({"encircle"})}
+    soon = datetime(2025, 1, 20, tzinfo=UTC)
+    late = datetime(2025, 9, 1, tzinfo=UTC)
+    assert not index.assess(claim, window=30 * day, published=soon, **args).is_new
+    assert index.assess(claim, window=30 * day, published=late, **args).is_new
+    assert not index.assess(claim, window=0, published=late, **args).is_new
