@@ -11,7 +11,8 @@ from claimwatch.text import content_tokens, fold, sentences, words
     ("text", "expected"),
     [
         pytest.param(
-            "KYIV, Dec 11 (Wire) - Russian troops took the U.S. base. Lt. Gen. Medvedev told Putin.",
+            "KYIV, Dec 11 (Wire) - Russian troops took the U.S. base. "
+            "Lt. Gen. Medvedev told Putin.",
             ["Russian troops took the U.S. base.", "Lt. Gen. Medvedev told Putin."],
             id="dateline-and-abbreviations",
         ),

@@ -17,17 +17,20 @@ from claimwatch.text import fold, words
 
 # Folded-token regexes for each action; matched against " ".join(tokens).
 _ACTIONS: dict[str, str] = {
-    "capture": r"captur\w*|(to|will|would|could) take|took( full)? control|taken( full)? control|tak(e|es|ing) control|"
+    "capture": r"captur\w*|(to|will|would|could) take(?! over| part| place| off| up)|"
+    r"took( full)? control|taken( full)? control|tak(e|es|ing) control|"
     r"(has|have|had|was|been) taken|took|seiz\w*|(has|have|had) fallen|fell|overr[au]n|"
     r"conquer\w*|occup(y|ies|ied)|liberat\w*|raised (the|their|its) flag|"
-    r"(full|complete|total) control|(fully|completely|entirely) (under|in) (our|its|their|russian|ukrainian) control|"
+    r"(full|complete|total) control|"
+    r"(fully|completely|entirely) (under|in) (our|its|their|russian|ukrainian) control|"
     r"under (our|the) control|(gain\w*|establish\w*|assum\w*|seiz\w*) control|"
     r"in (russian|ukrainian) hands|(is|are|was) (ours|russian)|"
     r"захват\w*|взял\w*|взят\w*|занял\w*|освобод\w*|освобожд\w*|звільн\w*|захопи\w*|"
     r"контрол\w*|оволоді\w*|овладел\w*",
     "encircle": r"encircl\w*|surround(ed|s)?|besieg\w*|cut off(?! from)|pincer|cauldron|kettle|"
     r"окруж\w*|оточ\w*",
-    "enter": r"enter(ed|s|ing)?|вошл\w*|увійшл\w*|зашл\w*|broke into|break into|(pushed|push|pushing|moved) into|"
+    "enter": r"enter(ed|s|ing)?|вошл\w*|увійшл\w*|зашл\w*|broke into|break into|"
+    r"(pushed|push|pushing|moved) into|"
     r"reached the (outskirts|centre|center)|on the outskirts of|stormed|storm(ing)? of",
     "advance": r"advanc\w*|pushing (toward|towards)|push(ed)? (toward|towards)|closing in|"
     r"edg(ed|ing) closer|gain(ed|ing) ground|offensive (on|toward|towards|against)",
@@ -51,23 +54,35 @@ BOUNDARY = "xxclause"
 _CLAUSE_BREAK = re.compile(r"\s*(?:;|:\s|\s[-–—]+\s|[()])\s*")
 # Words after a place name that make it the name of something else.
 _NAMED_AFTER = frozenset(
-    """
-    nuclear npp aes аес аэс аэс zaes znpp plant power station reservoir dam hydroelectric
-    thermal steelworks steel airport port football club fc airbase refinery
-    """.split()
+    [
+        "nuclear", "npp", "aes", "аес", "аэс", "аэс", "zaes", "znpp", "plant", "power", "station",
+        "reservoir", "dam", "hydroelectric", "thermal", "steelworks", "steel", "airport", "port",
+        "football", "club", "fc", "airbase", "refinery", "ii", "iii",
+    ]
 )
-_NAMED_AFTER_PREV = frozenset("metalurh zorya fc dynamo shakhtar".split())
+_NAMED_AFTER_PREV = frozenset(["metalurh", "zorya", "fc", "dynamo", "shakhtar"])
 # Words that open a new clause: the mode of a verb after them is read after them.
-_CLAUSE_WORDS = frozenset("though although but while whereas because since after before".split())
-_LOCATIVE = frozenset("on toward towards around near of from to into outside".split())
+_CLAUSE_WORDS = frozenset(
+    ["though", "although", "but", "while", "whereas", "because", "since", "after", "before"]
+)
+_LOCATIVE = frozenset(
+    ["on", "toward", "towards", "around", "near", "of", "from", "to", "into", "outside"]
+)
+_PRONOUNS = frozenset(["it", "them", "this", "these", "those", "him", "her"])
 _LIST_WORDS = frozenset(
-    "and or as well also both nor neighboring neighbouring nearby adjacent".split()
+    [
+        "and", "or", "as", "well", "also", "both", "nor", "neighboring", "neighbouring", "nearby",
+        "adjacent",
+    ]
 )
 _ACTION_RE = {a: re.compile(rf"\b(?:{p})\b") for a, p in _ACTIONS.items()}
 # Actions that can concern territory in general ("cede territory", "a demilitarised zone").
 _GENERAL = frozenset({"cede", "zone", "annex", "control", "withdraw"})
 _TERRITORY_WORDS = frozenset(
-    "territory territories land lands region regions oblast oblasts area areas".split()
+    [
+        "territory", "territories", "land", "lands", "region", "regions", "oblast", "oblasts",
+        "area", "areas",
+    ]
 )
 # Who a word speaks for.
 _SIDES = {
@@ -82,14 +97,17 @@ _SIDES = {
 }
 _SIDE_OF = {w: side for side, ws in _SIDES.items() for w in ws.split()}
 _PLACE_NOUNS = frozenset(
-    """
-    city cities town towns village villages region regions territory territories land
-    lands capital soil border oblast province settlement settlements side-of
-    """.split()
+    [
+        "city", "cities", "town", "towns", "village", "villages", "region", "regions", "territory",
+        "territories", "land", "lands", "capital", "soil", "border", "oblast", "province",
+        "settlement", "settlements", "side-of",
+    ]
 )
 _DIRECTIONS = frozenset(
-    "eastern western southern northern central south-eastern north-eastern southeastern "
-    "northeastern south east west north the".split()
+    [
+        "eastern", "western", "southern", "northern", "central", "south-eastern", "north-eastern",
+        "southeastern", "northeastern", "south", "east", "west", "north", "the",
+    ]
 )
 _NEGATION = re.compile(
     r"\b(not|never|no|denied|denies|deny|dismissed|rejected|refuted|false|n't|nt|"
@@ -198,6 +216,8 @@ def _targets(hit: _Hit, places: list[tuple[int, int, Place]], tokens: list[str])
     "took Siversk in the Donetsk region" -> Siversk only: a place introduced by "in" or
     "of" after the target only says where the target is.
     """
+    if hit.end < len(tokens) and tokens[hit.end] in _PRONOUNS:
+        return []  # "if Russia were to take it, that could open a route toward Kramatorsk"
     after = [
         (s, e, p) for s, e, p in places
         if 0 <= s - hit.end <= 8 and BOUNDARY not in tokens[hit.end : s]

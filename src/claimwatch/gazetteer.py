@@ -21,12 +21,14 @@ _RU_BORDER = frozenset({"09", "10", "41"})
 _SCRIPT = re.compile(r"^[A-Za-zА-Яа-яІіЇїЄєҐґЁё' ’ʼ-]+$")
 # Alternate names that are also ordinary English words or too generic to mean a place.
 _NOT_PLACES = frozenset(
-    """
-    peace front south north east west centre center border river field green white black
-    victory sunny pioneer october lenina central station union bridge forest
-    volodymyr vladimir oleksandr alexander aleksandr mykola nikolai andriy andrei sergei
-    serhiy dmytro dmitry mykhailo mikhail petro pavlo yulia maria sofia olena elena
-    """.split()
+    [
+        "peace", "front", "south", "north", "east", "west", "centre", "center", "border", "river",
+        "field", "green", "white", "black", "victory", "sunny", "pioneer", "october", "lenina",
+        "central", "station", "union", "bridge", "forest", "volodymyr", "vladimir", "oleksandr",
+        "alexander", "aleksandr", "mykola", "nikolai", "andriy", "andrei", "sergei", "serhiy",
+        "dmytro", "dmitry", "mykhailo", "mikhail", "petro", "pavlo", "yulia", "maria", "sofia",
+        "olena", "elena",
+    ]
 )
 MAX_NAME_WORDS = 4
 _CYRILLIC = re.compile(r"[а-яіїєґё]")

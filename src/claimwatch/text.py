@@ -9,11 +9,13 @@ from functools import lru_cache
 
 # Abbreviations that end with a period but not a sentence.
 _ABBREVIATIONS = frozenset(
-    """
-    mr mrs ms dr prof gen lt col maj capt cpt sgt cpl adm cmdr gov sen rep pres st sr jr
-    no vol fig co corp inc ltd dept est approx etc vs al jan feb mar apr jun jul aug sep
-    sept oct nov dec mon tue tues wed thu thur thurs fri sat sun mt ft rev hon
-    """.split()
+    [
+        "mr", "mrs", "ms", "dr", "prof", "gen", "lt", "col", "maj", "capt", "cpt", "sgt", "cpl",
+        "adm", "cmdr", "gov", "sen", "rep", "pres", "st", "sr", "jr", "no", "vol", "fig", "co",
+        "corp", "inc", "ltd", "dept", "est", "approx", "etc", "vs", "al", "jan", "feb", "mar",
+        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mon", "tue", "tues", "wed",
+        "thu", "thur", "thurs", "fri", "sat", "sun", "mt", "ft", "rev", "hon",
+    ]
 )
 _WORD = re.compile(r"[\w’'-]+", re.UNICODE)
 _SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
@@ -104,22 +106,29 @@ def _is_cyrillic_mark(ch: str) -> bool:
 
 # Words that carry no claim content: function words, reporting verbs, calendar words.
 _STOP = frozenset(
-    """
-    a an the and or but if of to in on at by for with from into onto about as is are was were
-    be been being has have had do does did will would shall should can could may might must
-    this that these those it its it's their there they them he she his her him we our us you
-    your i me my which who whom whose what when where while than then so such not no nor also
-    very more most much many some any all each other another over under after before since
-    during between through against up down out off again further once only own same too just
-    said says say saying told tell telling according added adding noted stated statement
-    reported reporting report reports announced claimed claims claim asserted insisted
-    monday tuesday wednesday thursday friday saturday sunday today yesterday tonight week
-    weekend month year years day days january february march april may june july august
-    september october november december jan feb mar apr jun jul aug sep sept oct nov dec
-    mr mrs ms dr news agency reporters reporter journalists official officials spokesman
-    spokeswoman spokesperson via per one two its still already however meanwhile
-    later earlier now currently recently latest new
-    """.split()
+    [
+        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for",
+        "with", "from", "into", "onto", "about", "as", "is", "are", "was", "were", "be", "been",
+        "being", "has", "have", "had", "do", "does", "did", "will", "would", "shall", "should",
+        "can", "could", "may", "might", "must", "this", "that", "these", "those", "it", "its",
+        "it's", "their", "there", "they", "them", "he", "she", "his", "her", "him", "we", "our",
+        "us", "you", "your", "i", "me", "my", "which", "who", "whom", "whose", "what", "when",
+        "where", "while", "than", "then", "so", "such", "not", "no", "nor", "also", "very", "more",
+        "most", "much", "many", "some", "any", "all", "each", "other", "another", "over", "under",
+        "after", "before", "since", "during", "between", "through", "against", "up", "down", "out",
+        "off", "again", "further", "once", "only", "own", "same", "too", "just", "said", "says",
+        "say", "saying", "told", "tell", "telling", "according", "added", "adding", "noted",
+        "stated", "statement", "reported", "reporting", "report", "reports", "announced", "claimed",
+        "claims", "claim", "asserted", "insisted", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "today", "yesterday", "tonight", "week", "weekend", "month",
+        "year", "years", "day", "days", "january", "february", "march", "april", "may", "june",
+        "july", "august", "september", "october", "november", "december", "jan", "feb", "mar",
+        "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mr", "mrs", "ms", "dr",
+        "news", "agency", "reporters", "reporter", "journalists", "official", "officials",
+        "spokesman", "spokeswoman", "spokesperson", "via", "per", "one", "two", "its", "still",
+        "already", "however", "meanwhile", "later", "earlier", "now", "currently", "recently",
+        "latest", "new",
+    ]
 )
 
 # Words of equal meaning for the claims we watch, mapped to one representative.

@@ -108,10 +108,9 @@ class Topic:
 def _within(positions: list[list[tuple[int, str]]], window: int) -> bool:
     """Some choice of one position per group spans at most `window` words."""
     first, *rest = positions
-    for p, _ in first:
-        if all(any(abs(q - p) <= window for q, _ in group) for group in rest):
-            return True
-    return False
+    return any(
+        all(any(abs(q - p) <= window for q, _ in group) for group in rest) for p, _ in first
+    )
 
 
 def compile_topics(configs: Iterable[TopicConfig]) -> tuple[Topic, ...]:
