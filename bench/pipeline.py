@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from claimwatch.config import load_settings  # noqa: E402
 from claimwatch.dedup import fingerprint  # noqa: E402
 from claimwatch.extract import extract_html  # noqa: E402
-from claimwatch.pipeline import Analyzer, Corpus, known_claims  # noqa: E402
+from claimwatch.pipeline import Analyzer, Corpus, corpus_of  # noqa: E402
 from claimwatch.seeds import iter_files, read_document, seed_url  # noqa: E402
 
 
@@ -67,8 +67,7 @@ def main() -> int:
             t["evaluate"] += (t4 - t3) - (t2 - t1)
             ids = list(range(next_id, next_id + len(claims)))
             next_id += len(claims)
-            corpus.duplicates.add(10_000 + i, doc.url, evaluation.fingerprint)
-            corpus.claims.extend(known_claims(evaluation, ids, only_topical=False))
+            corpus.learn(evaluation, article_id=10_000 + i, claim_ids=ids, only_topical=False)
             articles += 1
             sentences += len(claims)
         total = time.perf_counter() - start
@@ -104,16 +103,9 @@ def main() -> int:
 
 
 def _seeded(analyzer: Analyzer, settings) -> tuple[Corpus, int]:  # type: ignore[no-untyped-def]
-    corpus = Corpus()
-    next_id = 1
-    for i, path in enumerate(iter_files([ROOT / p for p in settings.corpus.seeds])):
-        doc = read_document(path, url=seed_url(path))
-        ev = analyzer.evaluate(doc, corpus)
-        ids = list(range(next_id, next_id + len(ev.claims)))
-        next_id += len(ev.claims)
-        corpus.duplicates.add(i, doc.url, ev.fingerprint)
-        corpus.claims.extend(known_claims(ev, ids, only_topical=False))
-    return corpus, next_id
+    paths = iter_files([ROOT / p for p in settings.corpus.seeds])
+    corpus = corpus_of(analyzer, [read_document(p, url=seed_url(p)) for p in paths])
+    return corpus, 1_000_000  # claim ids above the seeds'
 
 
 if __name__ == "__main__":

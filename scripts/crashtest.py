@@ -177,7 +177,9 @@ def main() -> int:
                     proc.send_signal(signal.SIGKILL)
                     proc.wait()
                 finish = claimwatch(config, "once")
-                problems = [] if finish.returncode == 0 else [f"final once exited {finish.returncode}"]
+                problems = []
+                if finish.returncode != 0:
+                    problems.append(f"final once exited {finish.returncode}")
                 lost = dup = 0
                 for i, r in enumerate(receivers):
                     got = Counter(r.titles())

@@ -91,7 +91,7 @@ def write_config(
 
 
 @pytest.fixture
-def postgres_url() -> Iterator[str]:
+def postgres_url() -> str:
     """A clean PostgreSQL database, or a skip that says why (a failure in CI)."""
     from sqlalchemy import create_engine, text
 
@@ -99,7 +99,7 @@ def postgres_url() -> Iterator[str]:
         engine = create_engine(POSTGRES_URL)
         with engine.begin() as conn:
             conn.execute(text("SELECT 1"))
-    except Exception as exc:  # noqa: BLE001 - any reason to be unreachable
+    except Exception as exc:
         if os.environ.get("CLAIMWATCH_REQUIRE_POSTGRES") == "1":
             pytest.fail(f"PostgreSQL required but unreachable at {POSTGRES_URL}: {exc}")
         pytest.skip(f"PostgreSQL unreachable at {POSTGRES_URL}: {str(exc).splitlines()[0]}")
@@ -109,7 +109,7 @@ def postgres_url() -> Iterator[str]:
 
     SQLModel.metadata.drop_all(engine)
     engine.dispose()
-    yield POSTGRES_URL
+    return POSTGRES_URL
 
 
 def redact_numbers(text: str) -> str:

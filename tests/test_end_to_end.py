@@ -9,8 +9,8 @@ import signal
 import subprocess
 import sys
 import time
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest

@@ -11,7 +11,7 @@ import pytest
 from claimwatch.config import TopicConfig
 from claimwatch.models import Document
 from claimwatch.novelty import ClaimIndex
-from claimwatch.pipeline import Analyzer, Corpus, known_claims
+from claimwatch.pipeline import Analyzer, Corpus, corpus_of, known_claims
 from claimwatch.seeds import iter_files, read_document, seed_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,16 +27,8 @@ def analyzer() -> Analyzer:
 
 @pytest.fixture(scope="module")
 def corpus(analyzer: Analyzer) -> Corpus:
-    corpus = Corpus()
-    next_id = 0
-    for n, path in enumerate(iter_files([ROOT / "seeds"])):
-        doc = read_document(path, url=seed_url(path))
-        evaluation = analyzer.evaluate(doc, corpus)
-        ids = list(range(next_id, next_id + len(evaluation.claims)))
-        next_id += len(evaluation.claims)
-        corpus.duplicates.add(n, doc.url, evaluation.fingerprint)
-        corpus.claims.extend(known_claims(evaluation, ids, only_topical=False))
-    return corpus
+    docs = [read_document(p, url=seed_url(p)) for p in iter_files([ROOT / "seeds"])]
+    return corpus_of(analyzer, docs)
 
 
 def alerts(analyzer: Analyzer, corpus: Corpus, text: str) -> set[str]:

@@ -87,6 +87,9 @@ def _logging(level: str) -> None:
     logging.getLogger("apprise").propagate = False
     for noisy in ("apscheduler", "trafilatura", "htmldate", "courlan", "urllib3"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # trafilatura warns "discarding data: URL" for every page that is not an article; the
+    # monitor says what it did with the entry in its own line.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
 def _monitor(settings: Settings):  # type: ignore[no-untyped-def]

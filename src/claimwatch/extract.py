@@ -19,9 +19,7 @@ MIN_TEXT_CHARS = 200
 
 def extract_html(html: bytes | str, *, url: str) -> Document | None:
     """The article in a page, or None when the page holds no article text."""
-    if isinstance(html, bytes):
-        html = html[:MAX_HTML_BYTES]
-    elif len(html) > MAX_HTML_BYTES:
+    if isinstance(html, bytes) or len(html) > MAX_HTML_BYTES:
         html = html[:MAX_HTML_BYTES]
     try:
         doc = trafilatura.bare_extraction(
@@ -33,7 +31,7 @@ def extract_html(html: bytes | str, *, url: str) -> Document | None:
             favor_precision=True,
             deduplicate=True,
         )
-    except Exception as exc:  # noqa: BLE001 - trafilatura raises many kinds on odd markup
+    except Exception as exc:
         log.debug("trafilatura failed on %s: %s", url, exc)
         return None
     if doc is None:
@@ -63,7 +61,7 @@ def html_to_text(html: str) -> str:
         for block in root.xpath("//p|//br|//div|//li|//h1|//h2|//h3|//h4"):
             block.tail = "\n" + (block.tail or "")
         return clean(root.text_content()).strip()
-    except Exception:  # noqa: BLE001 - malformed fragments fall back to raw text
+    except Exception:
         return clean(html).strip()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -37,8 +38,14 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> tuple[str, l
     """The feed's title and entries; FeedError when the bytes hold no feed."""
     headers = {"content-type": content_type} if content_type else {}
     # Passing bytes (not a URL) keeps feedparser from doing any I/O of its own.
-    parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False,
-                              resolve_relative_uris=False)
+    try:
+        parsed = feedparser.parse(body, response_headers=headers, sanitize_html=False,
+                                  resolve_relative_uris=False)
+    except Exception as exc:  # noqa: BLE001 - found by fuzzing (tests/test_fuzz.py):
+        # feedparser does raise on some bytes: "&#x110000;" (ValueError from chr), "&#xD800;"
+        # (UnicodeEncodeError), a NUL in the declared encoding name (ValueError). Such bytes
+        # are not a usable feed; the error must not escape as something else.
+        raise FeedError(url, f"not a feed: {type(exc).__name__}: {str(exc)[:200]}") from exc
     title = str(parsed.feed.get("title", "") or "")
     if not parsed.entries and not title:
         reason = parsed.get("bozo_exception") or "no feed entries found"
@@ -48,16 +55,37 @@ def parse_feed(body: bytes, *, url: str, content_type: str = "") -> tuple[str, l
         entry = _entry(e, base=url)
         if entry is not None:
             entries.append(entry)
-    return title, entries
+    return title, _distinct(entries)
+
+
+def _distinct(entries: list[FeedEntry]) -> list[FeedEntry]:
+    """One entry per key. A GUID that a feed gives to different links identifies nothing:
+    those entries are keyed by GUID and link, so no story is lost; exact repeats go."""
+    links: dict[str, set[str | None]] = {}
+    for e in entries:
+        links.setdefault(e.key, set()).add(e.link)
+    out, seen = [], set()
+    for e in entries:
+        if len(links[e.key]) > 1:
+            e = replace(e, key=f"{e.key}|{e.link or ''}"[:2000])
+        if e.key not in seen:
+            seen.add(e.key)
+            out.append(e)
+    return out
 
 
 def _entry(e: feedparser.FeedParserDict, base: str) -> FeedEntry | None:
     link = e.get("link") or ""
-    if link:
-        link = urljoin(base, link)
-        if urlsplit(link).scheme not in ("http", "https"):
-            link = ""
-    link = canonical_url(link) if link else None
+    try:
+        if link:
+            link = urljoin(base, link)
+            if urlsplit(link).scheme not in ("http", "https"):
+                link = ""
+        link = canonical_url(link) if link else None
+    except ValueError:
+        # Found by fuzzing: urlsplit raises on a broken IPv6 host ("http://[::1",
+        # "http://[abc]/"). One entry's unusable link must not fail the whole feed.
+        link = None
     title = html_to_text(str(e.get("title", "") or ""))
     content = ""
     if e.get("content"):

@@ -25,7 +25,7 @@ from claimwatch.feeds import parse_feed
 from claimwatch.fetch import Fetcher
 from claimwatch.models import Document, Evaluation, FeedEntry
 from claimwatch.notify import CONSOLE, Notifiers, render_alert
-from claimwatch.pipeline import Analyzer, Corpus, known_claims
+from claimwatch.pipeline import Analyzer, Corpus
 from claimwatch.seeds import iter_files, read_document, seed_url
 from claimwatch.storage import NewAlert, Store, alert_key
 from claimwatch.storage.tables import FeedRow
@@ -180,7 +180,7 @@ class Monitor:
             result = self._poll(feed)
         except (FetchError, FeedError) as exc:
             return self._failed(feed, exc.reason, getattr(exc, "retry_after", None))
-        except Exception as exc:  # noqa: BLE001 - one broken feed must not stop the others
+        except Exception as exc:
             log.exception("feed error url=%s unexpected %s", feed.url, type(exc).__name__)
             return self._failed(feed, f"internal error: {type(exc).__name__}: {exc}", None)
         return result
@@ -245,7 +245,7 @@ class Monitor:
                 self.store.mark_entry(feed.id, entry.key, entry.link, None)
                 return 0
             return self._process(doc, feed=feed, entry_key=entry.key)
-        except Exception as exc:  # noqa: BLE001 - one hostile entry must not stop the feed
+        except Exception as exc:
             log.exception("entry error feed=%s entry=%s: %s", feed.url, entry.link or entry.key,
                           type(exc).__name__)
             self.store.mark_entry(feed.id, entry.key, entry.link, None)
@@ -294,11 +294,14 @@ class Monitor:
         )
         if recorded is None:
             return None
-        self.corpus.duplicates.add(recorded.article_id, evaluation.document.url,
-                                   evaluation.fingerprint)
-        self.corpus.claims.extend(
-            known_claims(evaluation, recorded.claim_ids, only_topical=not is_seed)
-        )
+        if evaluation.duplicate_of is None:
+            self.corpus.learn(evaluation, article_id=recorded.article_id,
+                              claim_ids=recorded.claim_ids, only_topical=not is_seed)
+        else:
+            # A copy stores no claims (claim_ids is empty, which learn() rejects): only
+            # its fingerprint is new knowledge.
+            self.corpus.duplicates.add(recorded.article_id, evaluation.document.url,
+                                       evaluation.fingerprint)
         self._claims_upto = max([self._claims_upto, *recorded.claim_ids])
         for alert_id in recorded.alerts_created:
             log.info("alert raised id=%d article=%s", alert_id, evaluation.document.url)

@@ -99,7 +99,7 @@ class Notifiers:
             try:
                 ok = bool(target.apprise.notify(title=title, body=body,
                                                 body_format=apprise.NotifyFormat.TEXT))
-            except Exception as exc:  # noqa: BLE001 - a plugin bug must not stop delivery
+            except Exception as exc:
                 ok, captured_text = False, f"{type(exc).__name__}: {exc}"
             else:
                 captured_text = captured.getvalue()

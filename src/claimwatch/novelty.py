@@ -21,6 +21,8 @@ from datetime import datetime, timedelta
 from claimwatch.models import Claim, Event, KnownClaim, Novelty
 
 MIN_WEIGHT_SHARE = 0.5  # a known claim must cover this share before it is a candidate
+# Each of two merged known sentences must cover this share of the new claim's weight.
+MERGE_SHARE = 0.2
 _TOP = 6
 TOPIC_NAME_WEIGHT = 0.25
 _GENERAL_PLACES = frozenset({"", "ukraine"})
@@ -109,11 +111,12 @@ class ClaimIndex:
             return 0.0, None
         best_id, best = visible[0]
         score = best / total
-        # A paraphrase may merge two sentences of one known article.
-        for i, (a, _) in enumerate(visible):
-            for b, _ in visible[i + 1 :]:
+        # A paraphrase may merge two sentences of one known article; each must carry a fair
+        # share of it, or any two long sentences of a seed would cover a short new claim.
+        for i, (a, wa) in enumerate(visible):
+            for b, wb in visible[i + 1 :]:
                 ka, kb = self._claims[a], self._claims[b]
-                if ka.article_url != kb.article_url:
+                if ka.article_url != kb.article_url or min(wa, wb) < MERGE_SHARE * total:
                     continue
                 union = sum(w for t, w in weights.items() if t in ka.tokens or t in kb.tokens)
                 merged = 0.95 * union / total

@@ -6,7 +6,7 @@ check prints is what the daemon would do.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -28,12 +28,24 @@ from claimwatch.text import _STOP, stem
 from claimwatch.topics import Topic, compile_topics, folded_tokens
 
 
+# The headline and the first sentences: where news states what it reports.
+LEAD_SENTENCES = 4
+
+
 @dataclass
 class Corpus:
     """What the user already knows: articles (for copies) and claims (for novelty)."""
 
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     claims: ClaimIndex = field(default_factory=ClaimIndex)
+
+    def learn(
+        self, evaluation: Evaluation, *, article_id: int, claim_ids: Sequence[int],
+        only_topical: bool,
+    ) -> None:
+        """Add an evaluated document (its stored ids given) to what is known."""
+        self.duplicates.add(article_id, evaluation.document.url, evaluation.fingerprint)
+        self.claims.extend(known_claims(evaluation, claim_ids, only_topical=only_topical))
 
 
 @dataclass(frozen=True)
@@ -156,7 +168,32 @@ class Analyzer:
                     )
                 novelty[topic.id] = judged
             results.append(ClaimResult(claim, tuple(hits), novelty))
-        return Evaluation(doc, fp, duplicate, tuple(results))
+        return Evaluation(doc, fp, duplicate, tuple(_known_story(results)))
+
+
+def _known_story(results: list[ClaimResult]) -> list[ClaimResult]:
+    """A retelling of a known story keeps quiet about its background.
+
+    News states its news in the headline and lead. When the lead's claims on our topics are
+    all known, the article retells a story we have; the body's extra context (the plant's
+    size, how long a town has been contested) is not what it reports, so it does not alert.
+    An article whose lead makes a new claim, or touches no topic, is judged sentence by
+    sentence.
+    """
+    lead = [r for r in results if r.claim.index < LEAD_SENTENCES and r.novelty]
+    if not lead or any(n.is_new for r in lead for n in r.novelty.values()):
+        return results
+    out = []
+    for r in results:
+        if r.claim.index >= LEAD_SENTENCES and any(n.is_new for n in r.novelty.values()):
+            quiet = {
+                t: n if not n.is_new else Novelty(False, n.score, n.nearest,
+                                                   "context in a retelling of a known story")
+                for t, n in r.novelty.items()
+            }
+            r = ClaimResult(r.claim, r.hits, quiet)
+        out.append(r)
+    return out
 
 
 def known_claims(
@@ -198,3 +235,15 @@ def _aware(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
     return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+
+
+def corpus_of(analyzer: Analyzer, documents: Iterable[Document]) -> Corpus:
+    """An in-memory corpus of documents learnt in order (for eval, benchmarks and tests)."""
+    corpus = Corpus()
+    next_id = 1
+    for n, doc in enumerate(documents, 1):
+        evaluation = analyzer.evaluate(doc, corpus)
+        ids = list(range(next_id, next_id + len(evaluation.claims)))
+        next_id += len(evaluation.claims)
+        corpus.learn(evaluation, article_id=n, claim_ids=ids, only_topical=False)
+    return corpus

@@ -83,7 +83,7 @@ class Service:
     def _tick(self) -> None:
         try:
             self.monitor.tick()
-        except Exception:  # noqa: BLE001 - the next tick tries again; say what happened
+        except Exception:
             log.exception("tick failed")
 
     def _shutdown(self) -> None:

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from claimwatch.config import FeedConfig
-from claimwatch.models import Event, Evaluation, Fingerprint
+from claimwatch.models import Evaluation, Event, Fingerprint
 from claimwatch.storage.tables import (
     AlertRow,
     AlertSourceRow,
@@ -281,13 +281,14 @@ class Store:
         race with another instance): nothing is written twice.
         """
         doc, fp = evaluation.document, evaluation.fingerprint
+        original = evaluation.duplicate_of
         with self.session() as s:
             article = ArticleRow(
                 url=doc.url, title=doc.title[:1000], source=doc.source[:300],
                 feed_url=feed_url, published=to_db(doc.published), fetched_at=to_db(now),
                 text=doc.text, content_hash=fp.content_hash,
                 signature=" ".join(map(str, fp.signature)), shingles=fp.shingles,
-                duplicate_of=evaluation.duplicate_of.article_id if evaluation.duplicate_of else None,
+                duplicate_of=original.article_id if original else None,
                 is_seed=is_seed,
             )
             s.add(article)
@@ -381,9 +382,9 @@ class Store:
                     select(AlertRow).where(AlertRow.article_id == root.article_id)
                     .where(AlertRow.topic_id == topic_id)
                 ).first()
-                if alert is not None and alert.id is not None and alert.id not in out:
-                    if self._add_source(s, alert.id, article):
-                        out.append(alert.id)
+                if (alert is not None and alert.id is not None and alert.id not in out
+                        and self._add_source(s, alert.id, article)):
+                    out.append(alert.id)
         return out
 
     def _link_duplicate(self, s: Session, original_id: int, article: ArticleRow) -> list[int]:
@@ -442,7 +443,9 @@ class Store:
             q = select(AlertRow).order_by(AlertRow.id.desc()).limit(limit)  # type: ignore[union-attr]
             return list(s.exec(q).all())
 
-    def alert(self, alert_id: int) -> tuple[AlertRow, list[AlertSourceRow], list[DeliveryRow]] | None:
+    def alert(
+        self, alert_id: int
+    ) -> tuple[AlertRow, list[AlertSourceRow], list[DeliveryRow]] | None:
         with self.session() as s:
             row = s.get(AlertRow, alert_id)
             if row is None:
