@@ -34,7 +34,7 @@ _ACTIONS: dict[str, str] = {
     r"reached the (outskirts|centre|center)|on the outskirts of|stormed|storm(ing)? of",
     "advance": r"advanc\w*|pushing (toward|towards)|push(ed)? (toward|towards)|closing in|"
     r"edg(ed|ing) closer|gain(ed|ing) ground|offensive (on|toward|towards|against)",
-    "withdraw": r"withdr[ae]w\w*|withdrawal|retreat\w*|pull(ed|ing|s)? (out|back)|"
+    "withdraw": r"withdr[ae]w\w*|withdrawal|retreat\w*|pull(ed|ing|s)? (\w+ ){0,2}(out|back)|"
     r"pull-?out|abandon\w*|left the (city|town|village)|le(ave|aving) the (city|town|village)|"
     r"lost control|loss of|отступ\w*|отошл\w*|вышл\w*|відступ\w*|вийшл\w*|відійшл\w*",
     "retake": r"retook|retak\w*|recaptur\w*|regain\w*|took back|taken back|win back|won back|"
@@ -112,7 +112,8 @@ _DIRECTIONS = frozenset(
 _NEGATION = re.compile(
     r"\b(not|never|no|denied|denies|deny|dismissed|rejected|refuted|false|n't|nt|"
     r"dont|doesnt|didnt|wont|cant|cannot|isnt|arent|wasnt|werent|hasnt|havent|hadnt|"
-    r"wouldnt|shouldnt|couldnt|rul(e|ed|es|ing) out|refus\w*|без|не|ні|нет)\b"
+    r"wouldnt|shouldnt|couldnt|rul(e|ed|es|ing) out|refus\w*|avoid\w*|prevent\w*|escap\w*|"
+    r"без|не|ні|нет)\b"
 )
 _AIM = re.compile(
     r"\b(push|pushing|pushed|aim|aims|aiming|seek|seeks|seeking|want|wants|wanted|try|tries|"

@@ -382,23 +382,33 @@ class Monitor:
         sent = failed = 0
         now = self.clock()
         cfg = self.settings.delivery
+        down: dict[str, str] = {}  # notifiers that failed in this round, with the error
         for d in self.store.due_deliveries(now):
             if self.stopping.is_set():
                 break
             if d.notifier != CONSOLE and d.notifier not in self.notifiers.targets:
                 continue  # removed from the config: kept pending in case it comes back
-            ok, error = self.notifiers.send(d.notifier, d.title, d.body)
+            tried = d.notifier not in down
+            if tried:
+                ok, error = self.notifiers.send(d.notifier, d.title, d.body)
+            else:
+                # It just failed: its other alerts wait for its next round instead of each
+                # paying another timeout now (and holding back the other notifiers).
+                ok, error = False, down[d.notifier]
             now = self.clock()
             if ok:
                 self.store.delivery_sent(d.id, now)
                 sent += 1
                 log.info("delivered alert=%d to=%s", d.alert_id, self.notifiers.label(d.notifier))
                 continue
-            failed += 1
+            down[d.notifier] = error
             delay = min(cfg.retry_max, cfg.retry_initial * (2 ** min(d.attempts, 16)))
             give_up = (now - d.created_at).total_seconds() > cfg.give_up_after
             self.store.delivery_failed(d.id, error, next_try_at=now + timedelta(seconds=delay),
                                        give_up=give_up)
+            if not tried and not give_up:
+                continue
+            failed += 1
             log.warning("delivery failed alert=%d to=%s attempt=%d: %s%s", d.alert_id,
                         self.notifiers.label(d.notifier), d.attempts + 1, error,
                         " (giving up)" if give_up else f" (retry in {int(delay)}s)")
