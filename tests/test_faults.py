@@ -362,11 +362,32 @@ def test_page_that_is_not_an_article_falls_back_to_the_feed_text_or_is_skipped(
 ) -> None:
     """An entry whose link is an index page alerts from the feed's summary; one whose summary
     is too short to judge is skipped with one log line naming it."""
+    caplog.set_level(logging.INFO)
+    with daemon_logging():
+        _run_index_page_feed(server, tmp_path, caplog)
+
+
+@contextmanager
+def daemon_logging() -> Iterator[None]:
+    """The daemon's logger levels for a while (pytest's capture handler stays in place)."""
     from claimwatch.cli import _logging
 
-    _logging("INFO")  # the daemon's logger levels (pytest's capture handler stays in place)
-    caplog.set_level(logging.INFO)
-    page = Reply(body=(SITE / "not-an-article.html").read_bytes(),
+    names = ("", "apprise", "apscheduler", "trafilatura", "htmldate", "courlan", "urllib3")
+    saved = [(logging.getLogger(n), logging.getLogger(n).level, logging.getLogger(n).propagate)
+             for n in names]
+    _logging("INFO")
+    try:
+        yield
+    finally:
+        for logger, level, propagate in saved:
+            logger.setLevel(level)
+            logger.propagate = propagate
+
+
+def _run_index_page_feed(
+    server: LoopbackServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    page = Reply(body=(FEEDS / "page-not-an-article.html").read_bytes(),
                  headers={"Content-Type": "text/html; charset=utf-8"})
     server.route("/index/znpp", page)
     server.route("/index/gallery", page)
@@ -378,3 +399,60 @@ def test_page_that_is_not_an_article_falls_back_to_the_feed_text_or_is_skipped(
         assert f"URL: {server.url('/index/znpp')}" in alert.body
     skipped = lines_naming(caplog, server.url("/index/gallery"))
     assert len(skipped) == 1 and "no article text" in skipped[0]
+
+
+def test_a_story_carried_by_many_outlets_is_read_every_time(
+    server: LoopbackServer, tmp_path: Path
+) -> None:
+    """Six outlets carrying the same wire story give one alert with the five others listed
+    under it: the page is read each time, not dropped after a few as "no article text"."""
+    page = Reply(body=(SITE / "znpp-new-claim.html").read_bytes(),
+                 headers={"Content-Type": "text/html; charset=utf-8"})
+    items = []
+    for n in range(6):
+        server.route(f"/outlet-{n}/story.html", page)
+        items.append((f"outlet-{n}", server.url(f"/outlet-{n}/story.html"), "Wire story."))
+    server.route("/feed.xml", Reply(body=rss_items(*items)))
+    url = server.url("/feed.xml")
+    with running_monitor(monitor_settings(tmp_path, [url]), Clock()) as monitor:
+        [result] = monitor.tick()
+        assert (result.new, result.alerts) == (6, 1)
+        [alert] = monitor.store.alerts()
+        found = monitor.store.alert(alert.id)
+        assert found is not None
+        _alert, sources, _deliveries = found
+    assert sorted(s.url for s in sources) == [i[1] for i in items[1:]]
+
+
+def test_page_faults_stay_with_their_entry_and_a_transient_one_is_retried(
+    server: LoopbackServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Of three entries, one page is a gzip bomb (judged on the feed's text instead), one
+    answers 503 (left for the next poll, even though the feed itself then answers 304 Not
+    Modified) and one is fine; each fault is one log line naming the page, and the 503 story
+    alerts once its page is back."""
+    caplog.set_level(logging.INFO)
+    serve_site(server)  # /feed.xml answers 304 to a matching If-None-Match
+    bomb = gzip.compress(b"\0" * (64 << 20), compresslevel=9)
+    server.route("/news/off-topic.html", Reply(body=bomb, headers={"Content-Encoding": "gzip"}))
+    server.route("/news/znpp-new-claim.html", Reply(status=503))
+    url = server.url("/feed.xml")
+    clock = Clock()
+    config = monitor_settings(tmp_path, [url], fetch="max_bytes = 262144")
+    with running_monitor(config, clock) as monitor:
+        [first] = monitor.tick()
+        assert (first.status, first.alerts) == ("ok", 1)  # the territorial story
+        for page, words in (("off-topic", "using the feed's text"), ("znpp-new-claim", "retry")):
+            [line] = lines_naming(caplog, server.url(f"/news/{page}.html"), logging.WARNING)
+            assert words in line, line
+
+        server.route("/news/znpp-new-claim.html", Reply(
+            body=(SITE / "znpp-new-claim.html").read_bytes(),
+            headers={"Content-Type": "text/html; charset=utf-8"}))
+        clock.advance(INTERVAL)
+        [second] = monitor.tick()
+        assert (second.status, second.new, second.alerts) == ("ok", 1, 1), second
+        clock.advance(INTERVAL)
+        [third] = monitor.tick()
+        assert third.status == "not-modified"
+    assert len(server.requests_for("/news/znpp-new-claim.html")) == 2

@@ -171,8 +171,12 @@ def cmd_check(args: argparse.Namespace, settings: Settings, config_path: Path) -
                 shown = str(f) if path.is_dir() else given
                 try:
                     evaluation = monitor.check(read_document(f, url=shown))
-                except (ClaimwatchError, OSError) as exc:
-                    print(f"claimwatch: {shown}: {exc}", file=sys.stderr)
+                except ClaimwatchError as exc:
+                    print(f"claimwatch: {exc}", file=sys.stderr)
+                    status = 1
+                    continue
+                except OSError as exc:
+                    print(f"claimwatch: {shown}: {exc.strerror or exc}", file=sys.stderr)
                     status = 1
                     continue
                 if args.json:

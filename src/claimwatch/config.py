@@ -53,6 +53,9 @@ Duration = Annotated[float, BeforeValidator(parse_duration)]
 def _http_url(value: str) -> str:
     if not re.match(r"^https?://[^\s/]+", value, re.IGNORECASE):
         raise ValueError(f"expected an http:// or https:// URL, got {value!r}")
+    if "@" in value.split("://", 1)[1].split("/", 1)[0]:
+        # A feed URL would be logged and shown; credentials do not belong in it.
+        raise ValueError("credentials in a feed URL are not supported (they would be logged)")
     return value
 
 

@@ -29,7 +29,10 @@ def extract_html(html: bytes | str, *, url: str) -> Document | None:
             include_comments=False,
             include_tables=False,
             favor_precision=True,
-            deduplicate=True,
+            # Not deduplicate=True: its cache is process-wide, so after a few pages with the
+            # same paragraphs (a wire story and its copies, a page fetched again) it returns
+            # nothing, and copies went unrecognised as "no article text".
+            deduplicate=False,
         )
     except Exception as exc:
         log.debug("trafilatura failed on %s: %s", url, exc)

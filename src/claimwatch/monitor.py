@@ -201,23 +201,29 @@ class Monitor:
         seen = self.store.seen_keys(feed.id, [e.key for e in entries])
         fresh = [e for e in entries if e.key not in seen]
         limit = self.settings.polling.max_entries_per_poll
-        alerts = processed = 0
+        alerts = processed = deferred = 0
         for entry in fresh[:limit]:
             if self.stopping.is_set():
                 break
-            alerts += self._entry(feed, entry)
+            found = self._entry(feed, entry)
+            if found is None:
+                deferred += 1
+            else:
+                alerts += found
             processed += 1
         # Only a complete poll moves the validators on; otherwise the rest come next time.
-        complete = processed == len(fresh)
+        # An entry left for later (its page is down) keeps them too: a 304 would hide it.
+        complete = processed == len(fresh) and not deferred
         self._succeeded(feed, resp.etag if complete else None,
                         resp.last_modified if complete else None, now,
-                        soon=not complete)
+                        soon=processed < len(fresh))
         log.info("feed ok url=%s entries=%d new=%d alerts=%d", feed.url, len(entries),
                  processed, alerts)
         return PollResult(feed.url, "ok", len(entries), processed, alerts)
 
-    def _entry(self, feed: FeedRow, entry: FeedEntry) -> int:
-        """Process one new entry; a fault here is logged and the entry skipped."""
+    def _entry(self, feed: FeedRow, entry: FeedEntry) -> int | None:
+        """Process one new entry: its alert count, or None when it is left for the next poll
+        (its page failed transiently). Any other fault is logged and the entry skipped."""
         assert feed.id is not None
         try:
             if entry.link and self.store.article_id(entry.link) is not None:
@@ -237,7 +243,7 @@ class Monitor:
                 # Leave it unmarked: the next poll tries the page again.
                 log.warning("entry page failed feed=%s url=%s: %s (will retry)", feed.url,
                             exc.url, exc.reason)
-                return 0
+                return None
             log.warning("entry page failed feed=%s url=%s: %s (using the feed's text)",
                         feed.url, exc.url, exc.reason)
             doc = self._feed_document(feed, entry)

@@ -13,6 +13,7 @@ import logging
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 import apprise
 
@@ -33,6 +34,7 @@ class Target:
     label: str  # safe to log: the name, or the URL with secrets masked
     config: NotifierConfig
     apprise: apprise.Apprise | None
+    secrets: tuple[str, ...] = ()  # parts of the URL that must never be shown
 
 
 def notifier_key(config: NotifierConfig) -> str:
@@ -42,9 +44,32 @@ def notifier_key(config: NotifierConfig) -> str:
     return "n-" + hashlib.sha256(config.url.encode()).hexdigest()[:12]
 
 
-def redact(text: str) -> str:
-    """Mask credentials in any URL inside `text`."""
+def redact(text: str, secrets: Sequence[str] = ()) -> str:
+    """Mask credentials in any URL inside `text`, and each of `secrets`."""
+    for secret in sorted(secrets, key=len, reverse=True):
+        text = text.replace(secret, "****")
     return _SECRETISH.sub(lambda m: f"{m.group(1)}****@", text)
+
+
+def url_secrets(url: str) -> tuple[str, ...]:
+    """What in a notifier URL may be a secret: the password, and every path segment and
+    query value long enough to be a token (webhooks carry theirs in either place)."""
+    try:
+        parts = urlsplit(url)
+        password = parts.password or ""
+    except ValueError:
+        return ()
+    found = [unquote(seg) for seg in parts.path.split("/")]
+    found += [v for _k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    return tuple({s for s in found if len(s) >= 6} | ({password} - {""}))
+
+
+def safe_label(service_url: str, key: str) -> str:
+    """scheme://host (Apprise's privacy form, credentials masked), never path or query:
+    those are where webhook tokens live. The key tells two notifiers on one host apart."""
+    scheme, _, rest = service_url.partition("://")
+    host = redact(f"{scheme}://{rest.split('/', 1)[0].split('?', 1)[0]}")
+    return f"{host} ({key})"
 
 
 class Notifiers:
@@ -57,14 +82,16 @@ class Notifiers:
             key = notifier_key(cfg)
             service = apprise.Apprise.instantiate(cfg.url)
             if service is None:
+                # Only the scheme: the rest of a URL Apprise cannot read may still be a secret.
+                scheme = cfg.url.split("://", 1)[0][:20] if "://" in cfg.url else "(none)"
                 self.problems.append(
-                    f"notifiers[{i}].url: Apprise does not understand {redact(cfg.url)[:60]!r}"
+                    f"notifiers[{i}].url: Apprise does not understand this {scheme}:// URL"
                 )
                 continue
             a = apprise.Apprise()
             a.add(service)
-            label = cfg.name or service.url(privacy=True)
-            self.targets[key] = Target(key, label, cfg, a)
+            label = cfg.name or safe_label(service.url(privacy=True), key)
+            self.targets[key] = Target(key, label, cfg, a, url_secrets(cfg.url))
 
     @property
     def console(self) -> bool:
@@ -106,7 +133,8 @@ class Notifiers:
         if ok:
             return True, ""
         lines = [ln.split(" - ", 2)[-1] for ln in captured_text.strip().splitlines() if ln]
-        return False, redact(lines[-1] if lines else "notification failed")
+        # A plugin may quote its URL (token and all) in what it logs.
+        return False, redact(lines[-1] if lines else "notification failed", target.secrets)
 
 
 # ---------------------------------------------------------------------- rendering
@@ -147,7 +175,7 @@ def render_alert(
         lines += [f"- {_one_line(r.claim.text)[:300]}" for r in draft.others[:_MAX_OTHERS]]
         if len(draft.others) > _MAX_OTHERS:
             lines.append(f"- and {len(draft.others) - _MAX_OTHERS} more")
-    title = f"[claimwatch] {topic.name}: {_one_line(text)[:120]}"
+    title = f"[claimwatch] {topic.name}: {_inert(_one_line(text)[:120])}"
     return title, "\n".join(lines), why
 
 
@@ -157,6 +185,15 @@ def why_text(why: dict[str, object]) -> str:
     if nearest:
         out += f"; nearest known claim ({why.get('similarity')}): {nearest}"
     return out
+
+
+# Apprise escapes a TEXT body for HTML and Markdown targets, but passes the title through
+# as it is, and some services render it: article text in a title must not form markup.
+_INERT = str.maketrans({"<": "‹", ">": "›", "[": "(", "]": ")"})
+
+
+def _inert(text: str) -> str:
+    return text.translate(_INERT)
 
 
 def _one_line(text: str) -> str:

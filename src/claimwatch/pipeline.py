@@ -27,7 +27,6 @@ from claimwatch.novelty import ClaimIndex
 from claimwatch.text import _STOP, stem
 from claimwatch.topics import Topic, compile_topics, folded_tokens
 
-
 # The headline and the first sentences: where news states what it reports.
 LEAD_SENTENCES = 4
 

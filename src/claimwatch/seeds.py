@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from claimwatch.errors import ClaimwatchError
-from claimwatch.extract import extract_html
+from claimwatch.extract import extract_html, html_to_text
 from claimwatch.models import Document
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
@@ -35,9 +35,15 @@ def read_document(path: Path, *, url: str | None = None) -> Document:
     if path.suffix.lower() in {".html", ".htm"} or raw.lstrip()[:15].lower().startswith(
         (b"<!doctype html", b"<html")
     ):
-        doc = extract_html(raw, url=url or meta.get("url") or path.resolve().as_uri())
+        where = str(url or meta.get("url") or path.resolve().as_uri())
+        doc = extract_html(raw, url=where)
         if doc is None:
-            raise ClaimwatchError(f"{path}: no article text found in the HTML")
+            # Not an article by trafilatura's measure (short, or mostly navigation): judge
+            # the page's visible text rather than nothing.
+            text = html_to_text(raw.decode("utf-8", errors="replace"))
+            if not text.strip():
+                raise ClaimwatchError(f"{path}: no text found in the HTML")
+            doc = Document(url=where, title=text.strip().splitlines()[0][:300], text=text)
     else:
         text = raw.decode("utf-8", errors="replace")
         first = next((line.strip() for line in text.splitlines() if line.strip()), "")

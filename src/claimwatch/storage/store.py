@@ -105,6 +105,8 @@ def _private_file(path: Path) -> None:
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY, 0o600)
         os.close(fd)
+    elif path.stat().st_mode & 0o077:
+        path.chmod(0o600)  # the database is ours: no one else reads it
 
 
 class Store:
