@@ -27,6 +27,8 @@ _MONTH_DAY = (
 )
 _DATELINE = re.compile(
     r"^(?:[A-ZА-ЯІЇЄ][A-ZА-ЯІЇЄ .,'’/-]{2,40}"
+    # "KYIV, Ukraine (AP) —": a place in capitals, then its country or state
+    r"(?:,\s+[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)?"
     rf"(?:,?\s+{_MONTH_DAY})?"
     r"\s*(?:\([^)]{1,60}\))?|\([^)]{1,60}\))\s*[-–—]{1,2}\s+"
 )

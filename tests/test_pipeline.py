@@ -1,0 +1,82 @@
+"""Whole-document judgements: how a retelling, a new claim and a headline are treated."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimwatch.config import load_settings
+from claimwatch.models import Document
+from claimwatch.pipeline import Analyzer, Corpus, corpus_of
+from claimwatch.seeds import iter_files, read_document, seed_url
+from tests.conftest import FIXTURES, ROOT
+
+
+@pytest.fixture(scope="module")
+def analyzer() -> Analyzer:
+    return Analyzer.build(load_settings(ROOT / "config" / "claimwatch.toml").topics)
+
+
+@pytest.fixture(scope="module")
+def corpus(analyzer: Analyzer) -> Corpus:
+    seeds = [read_document(p, url=seed_url(p)) for p in iter_files([ROOT / "seeds"])]
+    return corpus_of(analyzer, seeds)
+
+
+def alerts(analyzer: Analyzer, corpus: Corpus, text: str) -> set[str]:
+    title = text.strip().splitlines()[0]
+    doc = Document(url=f"test:{hash(text)}", title=title, text=text)
+    return {a.topic_id for a in analyzer.evaluate(doc, corpus).alerts}
+
+
+def test_retelling_of_a_known_story_is_silent_about_its_new_context(
+    analyzer: Analyzer, corpus: Corpus
+) -> None:
+    """A same-day retelling of seed claims that adds background ("its six reactors have been
+    shut down", "Europe's largest") raises nothing: its lead is known."""
+    text = (FIXTURES / "claims" / "known-story-with-new-context.txt").read_text()
+    assert alerts(analyzer, corpus, text) == set()
+
+
+def test_new_plant_claim_alerts_despite_known_background(
+    analyzer: Analyzer, corpus: Corpus
+) -> None:
+    """A drone hit on the plant alerts on the plant topic even though the article repeats
+    the seeds' talk of joint management."""
+    text = (FIXTURES / "claims" / "new-plant-claim-with-known-background.txt").read_text()
+    assert alerts(analyzer, corpus, text) == {"zaporizhzhia-npp"}
+
+
+def test_new_claim_in_the_body_alerts_when_the_lead_is_off_topic(
+    analyzer: Analyzer, corpus: Corpus
+) -> None:
+    """A round-up whose lead is about something else still alerts on a new claim further down."""
+    text = (
+        "Drone attack closes Moscow airports for a night\n\n"
+        "Flights at all four Moscow airports were halted overnight after a large drone attack, "
+        "Russia's aviation authority said on Sunday.\n"
+        "Officials said debris damaged two warehouses near Domodedovo but caused no injuries.\n"
+        "Airlines said schedules would return to normal by the afternoon.\n"
+        "Separately, the Zaporizhzhia nuclear power plant lost its last external power line "
+        "and switched to diesel generators, the IAEA said.\n"
+    )
+    assert alerts(analyzer, corpus, text) == {"zaporizhzhia-npp"}
+
+
+@pytest.mark.parametrize(
+    ("headline", "new"),
+    [
+        ("Zaporizhzhia nuclear plant loses power for tenth time, IAEA says", True),
+        ("Zaporizhzhia plant switches to diesel generators after power line cut", True),
+        ("Fire breaks out at Zaporizhzhia nuclear plant cooling tower", True),
+        ("Russia wants to keep Zaporizhzhia nuclear plant, Zelensky says", False),
+        ("Americans suggest joint management of Zaporizhzhia plant", False),
+    ],
+)
+def test_short_plant_headlines(
+    analyzer: Analyzer, corpus: Corpus, headline: str, new: bool
+) -> None:
+    """Short headlines: a new event is not 'known' through two long seed sentences that
+    happen to share its generic words; a restated seed claim is known."""
+    assert (alerts(analyzer, corpus, headline + "\n") == {"zaporizhzhia-npp"}) is new
