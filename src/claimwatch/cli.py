@@ -251,11 +251,12 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) ->
 
 
 def cmd_feeds(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.monitor import utcnow
     from claimwatch.storage import Store
 
     store = Store(settings.database_url)
     try:
-        store.sync_feeds(settings.feeds, _now())
+        store.sync_feeds(settings.feeds, utcnow())
         rows = store.feeds()
     finally:
         store.close()
@@ -342,12 +343,6 @@ def cmd_notify(args: argparse.Namespace, settings: Settings, config_path: Path) 
 
 def _ts(dt) -> str:  # type: ignore[no-untyped-def]
     return dt.strftime("%Y-%m-%d %H:%M:%S") if dt else "-"
-
-
-def _now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
 
 
 COMMANDS = {

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from claimwatch.config import Settings
-from claimwatch.errors import ClaimwatchError, FeedError, FetchError
+from claimwatch.errors import FeedError, FetchError
 from claimwatch.extract import extract_html
 from claimwatch.feeds import parse_feed
 from claimwatch.fetch import Fetcher
@@ -226,10 +226,10 @@ class Monitor:
         (its page failed transiently). Any other fault is logged and the entry skipped."""
         assert feed.id is not None
         try:
-            if entry.link and self.store.article_id(entry.link) is not None:
+            known = self.store.article_id(entry.link) if entry.link else None
+            if known is not None:
                 # Same article under a new GUID (a feed that rewrote its ids): not new.
-                self.store.mark_entry(feed.id, entry.key, entry.link,
-                                      self.store.article_id(entry.link))
+                self.store.mark_entry(feed.id, entry.key, entry.link, known)
                 return 0
             doc = self._document(feed, entry)
             if doc is None:
@@ -419,7 +419,3 @@ class Monitor:
                         self.notifiers.label(d.notifier), d.attempts + 1, error,
                         " (giving up)" if give_up else f" (retry in {int(delay)}s)")
         return sent, failed
-
-
-def describe(exc: ClaimwatchError) -> str:
-    return str(exc)

@@ -136,14 +136,12 @@ class Analyzer:
         fp = fingerprint(doc.text)
         duplicate = corpus.duplicates.best_match(fp, self.duplicate_threshold)
         claims = self.claims(doc) if claims is None else claims
-        named = {
-            t.id: any(t.names(folded_tokens(c.text)) for c in claims) for t in self.topics
-        }
+        folded = [folded_tokens(c.text) for c in claims]
+        named = {t.id: any(t.names(tokens) for tokens in folded) for t in self.topics}
         published = _aware(doc.published)
         year = reference_year(doc.text, published.year if published else None)
         results = []
-        for claim in claims:
-            tokens = folded_tokens(claim.text)
+        for claim, tokens in zip(claims, folded, strict=True):
             historical = is_historical(claim.text, year)
             hits = []
             novelty: dict[str, Novelty] = {}

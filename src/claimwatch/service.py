@@ -20,7 +20,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 
 from claimwatch.config import Settings, load_settings
 from claimwatch.errors import ConfigError
-from claimwatch.monitor import Monitor
+from claimwatch.monitor import Monitor, utcnow
 
 log = logging.getLogger("claimwatch")
 
@@ -57,7 +57,7 @@ class Service:
             self.monitor.start()
             settings = self.monitor.settings
             self.scheduler.add_job(self._tick, "interval", seconds=settings.service.tick,
-                                   id="tick", next_run_time=_now())
+                                   id="tick", next_run_time=utcnow())
             self.scheduler.start()
             self.state = State.RUNNING
             log.info("claimwatch running: %d feed(s), %d topic(s), notifiers: %s",
@@ -139,9 +139,3 @@ def _mtime(path: Path | None) -> float | None:
         return path.stat().st_mtime_ns if path else None  # type: ignore[return-value]
     except OSError:
         return None
-
-
-def _now():  # type: ignore[no-untyped-def]
-    from datetime import UTC, datetime
-
-    return datetime.now(UTC)
