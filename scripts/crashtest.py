@@ -191,8 +191,9 @@ def main() -> int:
                         problems.append(f"notifier {i}: lost {sorted(missing)}")
                     if extra:
                         problems.append(f"notifier {i}: duplicated {sorted(extra)}")
-                problems += consistency(config.parent / "data" / "claimwatch.db", len(receivers))
-                totals.update(trials=1, kills=kills,
+                broken = consistency(config.parent / "data" / "claimwatch.db", len(receivers))
+                problems += broken
+                totals.update(trials=1, kills=kills, inconsistent=int(bool(broken)),
                               expected=sum(expected.values()) * len(receivers),
                               delivered=sum(len(r.messages) for r in receivers),
                               lost=lost, duplicated=dup)
