@@ -10,7 +10,6 @@ import pytest
 
 from claimwatch.config import TopicConfig
 from claimwatch.models import Document
-from claimwatch.novelty import ClaimIndex
 from claimwatch.pipeline import Analyzer, Corpus, corpus_of, known_claims
 from claimwatch.seeds import iter_files, read_document, seed_url
 
@@ -97,19 +96,57 @@ def test_decision_names_nearest_known_claim(analyzer: Analyzer, corpus: Corpus) 
     assert verdict.reason == "known event russia|encircle|pokrovsk|is"
 
 
-def test_recency_window_lets_old_claims_expire(analyzer: Analyzer) -> None:
-    """A known claim older than the window stops suppressing the same claim."""
-    seed = Document(url="seed:a", title="", text="Russian forces have surrounded Pokrovsk.",
-                    published=datetime(2025, 1, 1, tzinfo=UTC))
-    index = ClaimIndex()
-    corpus = Corpus(claims=index)
+def _known_corpus(analyzer: Analyzer, text: str, published: datetime) -> Corpus:
+    seed = Document(url="seed:a", title="", text=text, published=published)
+    corpus = Corpus()
     evaluation = analyzer.evaluate(seed, corpus)
-    index.extend(known_claims(evaluation, [1], only_topical=False))
-    claim = analyzer.claim("Putin says Pokrovsk is encircled.")
-    day = 86400.0
-    args = {"threshold": 0.55, "event_actions": frozenset({"encircle"})}
-    soon = datetime(2025, 1, 20, tzinfo=UTC)
-    late = datetime(2025, 9, 1, tzinfo=UTC)
-    assert not index.assess(claim, window=30 * day, published=soon, **args).is_new
-    assert index.assess(claim, window=30 * day, published=late, **args).is_new
-    assert not index.assess(claim, window=0, published=late, **args).is_new
+    ids = list(range(1, len(evaluation.claims) + 1))
+    corpus.claims.extend(known_claims(evaluation, ids, only_topical=False))
+    return corpus
+
+
+def _verdict(analyzer: Analyzer, corpus: Corpus, text: str, published: datetime, topic: str):
+    doc = Document(url="test:x", title="", text=text, published=published)
+    (result,) = analyzer.evaluate(doc, corpus).claims
+    return result.novelty[topic]
+
+
+def test_known_claims_never_expire(analyzer: Analyzer) -> None:
+    """A restatement a year after the known claim is still known."""
+    corpus = _known_corpus(analyzer, "Russian forces have surrounded Pokrovsk.",
+                           datetime(2025, 1, 1, tzinfo=UTC))
+    later = datetime(2026, 1, 20, tzinfo=UTC)
+    assert not _verdict(analyzer, corpus, "Putin says Pokrovsk is encircled.", later,
+                        TERRITORY).is_new
+
+
+def test_a_change_of_state_happens_once(analyzer: Analyzer) -> None:
+    """A later report of a known capture is known whatever day it names, unless the place
+    changed hands again."""
+    corpus = _known_corpus(analyzer, "Russia said on Monday its troops had captured Kupiansk.",
+                           datetime(2025, 3, 3, tzinfo=UTC))
+    later = datetime(2025, 11, 20, tzinfo=UTC)
+    assert not _verdict(analyzer, corpus, "Russia says its forces captured Kupiansk on Thursday.",
+                        later, TERRITORY).is_new
+    again = _verdict(analyzer, corpus, "Russia says it has again captured Kupiansk.", later,
+                     TERRITORY)
+    assert again.is_new and "again" in again.reason
+
+
+def test_a_new_occurrence_of_something_that_recurs_is_new(analyzer: Analyzer) -> None:
+    """A new power loss months after a known one alerts; the same loss retold does not."""
+    corpus = _known_corpus(
+        analyzer,
+        "The Zaporizhzhia nuclear power plant lost all external power on 23 September, the "
+        "IAEA said.",
+        datetime(2025, 9, 24, tzinfo=UTC),
+    )
+    december = datetime(2025, 12, 6, tzinfo=UTC)
+    new = _verdict(analyzer, corpus,
+                   "The Zaporizhzhia nuclear power plant lost all external power on Saturday, "
+                   "the IAEA said.", december, ZNPP)
+    assert new.is_new and new.reason == "new occurrence at another time"
+    retold = _verdict(analyzer, corpus,
+                      "The Zaporizhzhia nuclear power plant lost all external power on "
+                      "September 23, the IAEA said.", december, ZNPP)
+    assert not retold.is_new

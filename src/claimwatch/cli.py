@@ -65,6 +65,13 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("file", help='JSONL: {"text" or "path", "alerts": [topic ids]} per line')
     e.add_argument("--db", action="store_true",
                    help="judge against the stored corpus instead of the seeds alone")
+    e.add_argument("--stream", action="store_true",
+                   help="replay in date order, the corpus growing; score per event")
+    e.add_argument("--today", action="store_true",
+                   help="with --stream: date every document today, as a feed read now would")
+    e.add_argument("--part", help="only documents of this part (e.g. dev, aside)")
+    e.add_argument("--lang", help="only documents in this language")
+    e.add_argument("--quiet", action="store_true", help="scores only, no lists of documents")
     sub.add_parser("feeds", help="each feed's state, last success, last error, next poll")
     a = sub.add_parser("alerts", help="list alerts, or show one with its sources")
     a.add_argument("action", nargs="?", choices=["list", "show"], default="list")
@@ -235,18 +242,43 @@ def _check_text(document: str, evaluation: Evaluation, monitor) -> str:  # type:
 
 
 def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
-    from claimwatch.evaluate import format_scores, load_labelled, score
+    from claimwatch.evaluate import (
+        by_language,
+        format_scores,
+        format_stream,
+        load_labelled,
+        score,
+        stream,
+    )
 
     items = load_labelled(Path(args.file))
+    if args.part:
+        items = [i for i in items if i.part == args.part]
+    if args.lang:
+        items = [i for i in items if i.lang == args.lang]
     monitor = _corpus_monitor(settings, use_db=args.db)
+    topics = [t.id for t in settings.topics]
+    name = f"{args.file}{f' [{args.part}]' if args.part else ''}"
     try:
-        topics = [t.id for t in settings.topics]
-        ours = score(monitor.analyzer, monitor.corpus, items, topics)
-        base = score(monitor.analyzer, monitor.corpus, items, topics, keyword=True)
+        if args.stream:
+            now = monitor.clock() if args.today else None
+            result = stream(monitor.analyzer, monitor.corpus, items, topics, now=now)
+            dates = "feed dates of today" if args.today else "the articles' own dates"
+            print(format_stream(f"stream of {name} ({len(items)} documents, {dates})", result))
+            return 0
+        for lang, group in by_language(items).items():
+            ours = score(monitor.analyzer, monitor.corpus, group, topics)
+            base = score(monitor.analyzer, monitor.corpus, group, topics, keyword=True)
+            fsd = score(monitor.analyzer, monitor.corpus, group, topics, fsd=True)
+            print(format_scores(f"claimwatch on {name}, {lang} ({len(group)} documents)", ours,
+                                details=not args.quiet))
+            print(format_scores("keyword baseline (alert on every topic mention)", base,
+                                details=False))
+            print(format_scores("first-story detection (keyword + TF-IDF cosine < 0.3 to "
+                                "every known sentence)", fsd, details=False))
+            print()
     finally:
         monitor.close()
-    print(format_scores(f"claimwatch on {args.file} ({len(items)} documents)", ours))
-    print(format_scores("keyword baseline (alert on every topic mention)", base))
     return 0
 
 

@@ -170,9 +170,21 @@ class TopicConfig(_Frozen):
     event_places: tuple[str, ...] = ("ukraine", "russia-border")
     # Similarity to a known claim (0..1) at or above which a claim is not new.
     novelty_threshold: float = Field(0.55, gt=0, le=1)
-    # A known claim older than this (relative to the new article) stops suppressing.
-    # 0 means known claims suppress forever.
-    recency_window: Duration = 0.0
+    # What the user knows never expires. A claim about something that recurs (any of
+    # these terms: a power loss, a strike, a round of talks) is a new occurrence when the
+    # time it speaks of lies more than `new_occurrence_after` from the known claim's.
+    recurring: tuple[str, ...] = ()
+    new_occurrence_after: Duration = 2 * 86400.0
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_recency_window(cls, data: object) -> object:
+        if isinstance(data, dict) and "recency_window" in data:
+            raise ValueError(
+                "recency_window was removed: known claims never expire; list what recurs "
+                "in `recurring` and set `new_occurrence_after` instead"
+            )
+        return data
 
     @model_validator(mode="after")
     def _has_a_trigger(self) -> TopicConfig:

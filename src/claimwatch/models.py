@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 
@@ -63,6 +63,10 @@ class Claim:
     stance: Stance = Stance.REPORTS
     tokens: frozenset[str] = frozenset()  # normalised content words (see text.py)
     events: tuple[Event, ...] = ()
+    # The dates the claim speaks of (see occurrence.py), and which topics count it as
+    # something that recurs (a power loss, a strike): new again at another time.
+    when: tuple[date, date] | None = None
+    recurring: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class KnownClaim:
     article_url: str
     published: datetime | None
     topics: frozenset[str] = frozenset()
+    when: tuple[date, date] | None = None
 
 
 @dataclass(frozen=True)

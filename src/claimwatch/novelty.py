@@ -13,12 +13,13 @@ Two judgements, structure first:
 from __future__ import annotations
 
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 
 from claimwatch.models import Claim, Event, KnownClaim, Novelty
+from claimwatch.occurrence import apart
 
 MIN_WEIGHT_SHARE = 0.5  # a known claim must cover this share before it is a candidate
 # Each of two merged known sentences must cover this share of the new claim's weight.
@@ -28,6 +29,8 @@ TOPIC_NAME_WEIGHT = 0.25
 _GENERAL_PLACES = frozenset({"", "ukraine"})
 # Modes that say something happened, against those that deny it or only seek it.
 _REALIS = {"is": True, "was": True, "not": False, "aim": False}
+# A place that changes hands again: "claimed to have again captured Kupiansk".
+_AGAIN = re.compile(r"\b(again|once more|anew|for a second time|re-?captured|retook)\b", re.I)
 
 
 @dataclass
@@ -52,6 +55,12 @@ class ClaimIndex:
         for ev in known.events:
             self._events[(ev.action, ev.place)].append((ev, known.id))
 
+    def texts(self) -> list[str]:
+        return [k.text for k in self._claims.values()]
+
+    def next_id(self) -> int:
+        return max(self._claims, default=0) + 1
+
     def extend(self, known: Iterable[KnownClaim]) -> None:
         for k in known:
             self.add(k)
@@ -65,33 +74,41 @@ class ClaimIndex:
         claim: Claim,
         *,
         threshold: float,
-        window: float,
-        published: datetime | None,
+        topic_id: str = "",
+        new_occurrence_after: float = 2 * 86400.0,
         event_actions: frozenset[str] = frozenset(),
     ) -> Novelty:
-        """Judge `claim` against the known claims visible within the recency window."""
-        score, nearest = self.nearest(claim, window=window, published=published)
+        """Judge `claim` against every known claim: what the user knows never expires.
+
+        A change of state (a capture, a withdrawal) happens once: a later report of a known
+        one is known, whatever day it names, unless it says the place changed hands again.
+        Something that recurs (`claim.recurring`) is new when the time it speaks of lies
+        apart from the known claim's.
+        """
+        score, nearest = self.nearest(claim)
         relevant = [e for e in claim.events if e.action in event_actions]
         if relevant:
             first_known: tuple[Event, KnownClaim] | None = None
             for ev in relevant:
                 if ev.mode == "was":
                     continue  # settled background: "Russia annexed Crimea in 2014"
-                match = self._known_event(ev, window, published)
+                match = self._known_event(ev)
                 if match is None:
                     return Novelty(True, score, nearest, f"new event {ev.key}")
+                if _AGAIN.search(claim.text) and _apart(claim, match, new_occurrence_after):
+                    return Novelty(True, score, match, f"changed hands again {ev.key}")
                 first_known = first_known or (ev, match)
             if first_known is None:
                 return Novelty(False, score, nearest, "background: events told as history")
             ev, known = first_known
             return Novelty(False, 1.0, known, f"known event {ev.key}")
         if nearest is not None and score >= threshold:
+            if topic_id in claim.recurring and _apart(claim, nearest, new_occurrence_after):
+                return Novelty(True, score, nearest, "new occurrence at another time")
             return Novelty(False, score, nearest, "same claim in close wording")
         return Novelty(True, score, nearest, "no known claim this close")
 
-    def nearest(
-        self, claim: Claim, *, window: float = 0.0, published: datetime | None = None
-    ) -> tuple[float, KnownClaim | None]:
+    def nearest(self, claim: Claim) -> tuple[float, KnownClaim | None]:
         # A topic's own name ("#zaporizhzhia-npp") says what a claim is about, not what it
         # claims: it counts for little, or short new claims would look known.
         weights = {t: self.weight(t) * (TOPIC_NAME_WEIGHT if t[:1] == "#" else 1.0)
@@ -104,9 +121,7 @@ class ClaimIndex:
             for cid in self._postings.get(tok, ()):
                 overlap[cid] += w
         ranked = sorted(overlap.items(), key=lambda kv: -kv[1])
-        visible = [
-            (cid, w) for cid, w in ranked if self._visible(self._claims[cid], window, published)
-        ][:_TOP]
+        visible = ranked[:_TOP]
         if not visible:
             return 0.0, None
         best_id, best = visible[0]
@@ -124,10 +139,8 @@ class ClaimIndex:
                     score, best_id = merged, a
         return round(min(score, 1.0), 3), self._claims[best_id]
 
-    def _known_event(
-        self, ev: Event, window: float, published: datetime | None
-    ) -> KnownClaim | None:
-        """A visible known claim with the same event.
+    def _known_event(self, ev: Event) -> KnownClaim | None:
+        """A known claim with the same event.
 
         Same action and place, and the same kind of mode: what happened ("is", "was") or
         what did not or is only sought ("not", "aim"). The side is not compared: it is the
@@ -148,20 +161,10 @@ class ClaimIndex:
             # too unreliably to tell two mentions apart.
             if ev.action != "zone" and _REALIS.get(known.mode) != _REALIS.get(ev.mode):
                 continue
-            claim = self._claims[cid]
-            if self._visible(claim, window, published):
-                return claim
+            return self._claims[cid]
         return None
 
-    @staticmethod
-    def _visible(known: KnownClaim, window: float, published: datetime | None) -> bool:
-        """A known claim suppresses only within the recency window (when dates are known)."""
-        if not window or published is None or known.published is None:
-            return True
-        return published - _aware(known.published) <= timedelta(seconds=window)
 
-
-def _aware(dt: datetime) -> datetime:
-    from datetime import UTC
-
-    return dt if dt.tzinfo else dt.replace(tzinfo=UTC)
+def _apart(claim: Claim, known: KnownClaim, gap: float) -> bool:
+    """Do the claim and the known claim speak of times apart (both times known)?"""
+    return claim.when is not None and known.when is not None and apart(claim.when, known.when, gap)

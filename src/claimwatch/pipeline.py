@@ -6,9 +6,10 @@ check prints is what the daemon would do.
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from claimwatch.claims import attribute, claim_sentences, is_historical, reference_year
 from claimwatch.config import TopicConfig
@@ -24,6 +25,7 @@ from claimwatch.models import (
     Novelty,
 )
 from claimwatch.novelty import ClaimIndex
+from claimwatch.occurrence import claim_time
 from claimwatch.text import _STOP, stem
 from claimwatch.topics import Topic, compile_topics, folded_tokens
 
@@ -37,6 +39,10 @@ class Corpus:
 
     duplicates: DuplicateIndex = field(default_factory=DuplicateIndex)
     claims: ClaimIndex = field(default_factory=ClaimIndex)
+
+    def copy(self) -> Corpus:
+        """An independent copy (a replay grows it without touching the original)."""
+        return copy.deepcopy(self)
 
     def learn(
         self, evaluation: Evaluation, *, article_id: int, claim_ids: Sequence[int],
@@ -75,38 +81,51 @@ class Analyzer:
         text = doc.text
         if doc.title and not text.lstrip().startswith(doc.title.strip()):
             text = f"{doc.title}\n{text}"
-        year = reference_year(text, doc.published.year if doc.published else None)
+        published = _aware(doc.published)
+        year = reference_year(text, published.year if published else None)
         return [
-            self.claim(sentence, i, year=year)
+            self.claim(sentence, i, year=year, published=published)
             for i, sentence in enumerate(claim_sentences(text))
         ]
 
-    def claim(self, sentence: str, index: int = 0, *, year: int | None = None) -> Claim:
-        """One sentence as a claim: speaker, stance, content tokens, events.
+    def claim(
+        self, sentence: str, index: int = 0, *, year: int | None = None,
+        published: datetime | None = None,
+    ) -> Claim:
+        """One sentence as a claim: speaker, stance, content tokens, events, its time.
 
         `year` is the year the article reports from: events it dates earlier are background.
         """
         speaker, stance = attribute(sentence)
+        folded = folded_tokens(sentence)
+        recurring = frozenset(t.id for t in self.topics if t.recurs(folded))
+        events = extract_events(
+            sentence, self.gazetteer, self._place_sets, historical=is_historical(sentence, year)
+        )
+        when = claim_time(sentence, published)
+        if when is None and (recurring or events) and published and index < LEAD_SENTENCES:
+            # The lead tells what just happened: its time is the article's.
+            when = (published.date() - timedelta(days=1), published.date())
         return Claim(
             text=sentence,
             index=index,
             speaker=speaker,
             stance=stance,
-            tokens=self._content(folded_tokens(sentence)),
-            events=extract_events(
-                sentence,
-                self.gazetteer,
-                self._place_sets,
-                historical=is_historical(sentence, year),
-            ),
+            tokens=self._content(folded),
+            events=events,
+            when=when,
+            recurring=recurring,
         )
 
     def known(
         self, claim_id: int, sentence: str, article_url: str, published: datetime | None
     ) -> KnownClaim:
         """A stored claim re-read with the current topics (the index is derived, not stored)."""
-        c = self.claim(sentence)
-        return KnownClaim(claim_id, sentence, c.tokens, c.events, article_url, _aware(published))
+        published = _aware(published)
+        c = self.claim(sentence, published=published,
+                       year=published.year if published else None)
+        return KnownClaim(claim_id, sentence, c.tokens, c.events, article_url, published,
+                          when=c.when)
 
     def _content(self, tokens: list[str]) -> frozenset[str]:
         """Content tokens: topic names and places as one token each, synonyms folded."""
@@ -154,8 +173,8 @@ class Analyzer:
                 judged = corpus.claims.assess(
                     claim,
                     threshold=cfg.novelty_threshold,
-                    window=cfg.recency_window,
-                    published=published,
+                    topic_id=topic.id,
+                    new_occurrence_after=cfg.new_occurrence_after,
                     event_actions=frozenset(cfg.event_actions),
                 )
                 if historical and judged.is_new and not judged.reason.startswith("new event"):
@@ -210,6 +229,7 @@ def known_claims(
                 article_url=evaluation.document.url,
                 published=_aware(evaluation.document.published),
                 topics=frozenset(h.topic_id for h in result.hits),
+                when=result.claim.when,
             )
         )
     return out

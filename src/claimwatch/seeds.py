@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
@@ -45,9 +46,8 @@ def read_document(path: Path, *, url: str | None = None) -> Document:
                 raise ClaimwatchError(f"{path}: no text found in the HTML")
             doc = Document(url=where, title=text.strip().splitlines()[0][:300], text=text)
     else:
-        text = raw.decode("utf-8", errors="replace")
-        first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-        doc = Document(url=url or path.resolve().as_uri(), title=first[:300], text=text)
+        doc = text_document(raw.decode("utf-8", errors="replace"),
+                            url=url or path.resolve().as_uri())
     return Document(
         url=url or str(meta.get("url") or doc.url),
         title=str(meta.get("title") or doc.title),
@@ -55,6 +55,26 @@ def read_document(path: Path, *, url: str | None = None) -> Document:
         source=str(meta.get("source") or doc.source),
         published=_as_datetime(meta.get("published")) or doc.published,
     )
+
+
+# Saved pages and clippings often open with their date: "date 2025-11-20 Russian army says".
+_DATE_LINE = re.compile(r"^\s*(?:date|published|dated?)\s*:?\s*(\d{4})-(\d{2})-(\d{2})\b\s*",
+                        re.IGNORECASE)
+
+
+def text_document(text: str, *, url: str) -> Document:
+    """A document from plain text: the first line is its title; a leading date line
+    ("date 2025-11-20") is its publication date, not part of its text."""
+    published = None
+    m = _DATE_LINE.match(text)
+    if m:
+        try:
+            published = datetime(int(m[1]), int(m[2]), int(m[3]), tzinfo=UTC)
+            text = text[m.end():]
+        except ValueError:
+            published = None
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    return Document(url=url, title=first[:300], text=text, published=published)
 
 
 def seed_url(path: Path) -> str:

@@ -58,6 +58,7 @@ class Topic:
     windows: tuple[int, ...]
     context: tuple[tuple[str, Phrase], ...]
     exclude: tuple[tuple[str, Phrase], ...]
+    recurring: tuple[tuple[str, Phrase], ...] = ()
 
     @classmethod
     def from_config(cls, config: TopicConfig) -> Topic:
@@ -71,11 +72,16 @@ class Topic:
             windows=tuple(rule.window for rule in config.near),
             context=compiled(config.context_terms),
             exclude=compiled(config.exclude),
+            recurring=compiled(config.recurring),
         )
 
     @property
     def id(self) -> str:
         return self.config.id
+
+    def recurs(self, tokens: Sequence[str]) -> bool:
+        """Does the sentence tell something that recurs (a power loss, a strike)?"""
+        return bool(_find(tokens, self.recurring))
 
     def names(self, tokens: Sequence[str]) -> list[str]:
         """The terms and near rules by which a sentence names this topic outright."""

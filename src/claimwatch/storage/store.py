@@ -379,9 +379,10 @@ class Store:
                 root = s.get(ClaimRow, self._root_claim(s, novelty.nearest.id))
                 if root is None:
                     continue
-                # The alert that announced the claim's article on this topic.
+                # The alert that announced this very claim on this topic: an article that
+                # only shares background with the alert's article is not a report of it.
                 alert = s.exec(
-                    select(AlertRow).where(AlertRow.article_id == root.article_id)
+                    select(AlertRow).where(AlertRow.claim_id == root.id)
                     .where(AlertRow.topic_id == topic_id)
                 ).first()
                 if (alert is not None and alert.id is not None and alert.id not in out
