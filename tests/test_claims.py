@@ -23,6 +23,8 @@ from claimwatch.models import Stance
                      id="confirmation"),
         pytest.param("Kremlin: Siversk is fully under our control", "Kremlin", Stance.CLAIMS,
                      id="headline-colon"),
+        pytest.param("Russia on Monday declared that its forces had seized Kupiansk.", "Russia",
+                     Stance.CLAIMS, id="time-between-speaker-and-verb"),
         pytest.param("Запорізька АЕС втратила живлення, повідомив Енергоатом.", "Енергоатом",
                      Stance.CLAIMS, id="ukrainian-inverted"),
         pytest.param("Минобороны России заявило об освобождении Купянска.", "Минобороны России",

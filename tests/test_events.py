@@ -85,6 +85,9 @@ def test_historical_sentence_events_are_background(gazetteer: Gazetteer) -> None
         (["Pokrovsk", "Krasnoarmeysk", "Покровськ"], "pokrovsk"),
         (["Vovchansk", "Volchansk", "Вовчанськ"], "vovchansk"),
         (["Bakhmut", "Artyomovsk", "Артемовск"], "bakhmut"),
+        # geonames lists some of these among the alternate names of Nikopol
+        (["Sloviansk", "Slovyansk", "Slavyansk", "Славянск"], "slovyansk"),
+        (["Nikopol", "Нікополь"], "nikopol"),
     ],
 )
 def test_gazetteer_spellings(spellings: list[str], place: str, gazetteer: Gazetteer) -> None:

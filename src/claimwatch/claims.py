@@ -18,7 +18,11 @@ _SPEECH = (
 _NAME = r"(?:[A-Z][\w.'’-]*|of|the|for|and|de|von|al-)"
 _WHO = rf"(?P<who>(?:[Tt]he\s+)?[A-Z][\w.'’-]*(?:\s+{_NAME}){{0,7}})"
 # "X said ...", "X told reporters ..."
-_LEAD = re.compile(rf"^{_WHO}\s+(?:(?:has|had|have|also|later|again)\s+)?(?P<verb>{_SPEECH})\b")
+# A time may stand between them: "Russia on Monday declared ...".
+_WHEN = r"(?:(?:late|early)\s+)?(?:on|last|this)\s+[A-Z]?[a-z]+(?:\s+(?:morning|evening|night))?,?\s+"
+_LEAD = re.compile(
+    rf"^{_WHO}\s+(?:{_WHEN})?(?:(?:has|had|have|also|later|again)\s+)?(?P<verb>{_SPEECH})\b"
+)
 # '..., X said.' / '..." X told Putin.'
 _TRAIL = re.compile(rf"[,\"”]\s+{_WHO}\s+(?P<verb>{_SPEECH})\b[^,\"”]*[.!]?$")
 # '..., said X.'

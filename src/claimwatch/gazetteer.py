@@ -123,11 +123,17 @@ def default_gazetteer() -> Gazetteer:
     ]
     # Larger places claim a shared name first.
     chosen.sort(key=lambda c: -int(c.get("population") or 0))
-    for c in chosen:
-        place_set = "ukraine" if c["countrycode"] == "UA" else "russia-border"
-        place = Place(_key(c["name"]).replace(" ", "-"), c["name"], place_set)
+    places = [
+        (c, Place(_key(c["name"]).replace(" ", "-"), c["name"],
+                  "ukraine" if c["countrycode"] == "UA" else "russia-border"))
+        for c in chosen
+    ]
+    # A place's own name beats another place's alternate name: geonames lists "Slovyansk"
+    # among Nikopol's alternates, and Nikopol is the larger town.
+    for c, place in places:
         if _usable(c["name"], primary=True):
             names.setdefault(_key(c["name"]), place)
+    for c, place in places:
         for alt in c.get("alternatenames", ()):
             if _usable(alt, primary=False):
                 names.setdefault(_key(alt), place)
