@@ -19,7 +19,10 @@ _NAME = r"(?:[A-Z][\w.'’-]*|of|the|for|and|de|von|al-)"
 _WHO = rf"(?P<who>(?:[Tt]he\s+)?[A-Z][\w.'’-]*(?:\s+{_NAME}){{0,7}})"
 # "X said ...", "X told reporters ..."
 # A time may stand between them: "Russia on Monday declared ...".
-_WHEN = r"(?:(?:late|early)\s+)?(?:on|last|this)\s+[A-Z]?[a-z]+(?:\s+(?:morning|evening|night))?,?\s+"
+_WHEN = (
+    r"(?:(?:late|early)\s+)?(?:on|last|this)\s+[A-Z]?[a-z]+"
+    r"(?:\s+(?:morning|evening|night))?,?\s+"
+)
 _LEAD = re.compile(
     rf"^{_WHO}\s+(?:{_WHEN})?(?:(?:has|had|have|also|later|again)\s+)?(?P<verb>{_SPEECH})\b"
 )
@@ -109,6 +112,15 @@ _SINCE = re.compile(
     r"\bsince (?:it|they) (?:was|were) (?:seized|captured|occupied|taken)\b",
     re.I,
 )
+# Told as earlier news: "Earlier this month, Russia claimed to have taken Pokrovsk".
+_EARLIER = re.compile(
+    r"\b(?:earlier this (?:month|year)|last (?:month|year)|in recent months|months ago|"
+    r"a year ago|previously|had earlier|over the past (?:months|year)|"
+    # a state that has lasted: "shut down for more than two years"
+    r"for (?:more than |over |nearly |almost |about )?(?:two|three|four|several|many|\d+) "
+    r"(?:years|months))\b",
+    re.I,
+)
 _FIRST_SINCE = re.compile(r"\b(?:first|time|longest|highest|lowest|biggest|worst)\b[^,.;]{0,25}"
                           r"\bsince\b", re.I)
 
@@ -131,7 +143,7 @@ def is_historical(sentence: str, year: int | None) -> bool:
     """
     if _FIRST_SINCE.search(sentence):
         return False
-    if _SINCE.search(sentence):
+    if _SINCE.search(sentence) or _EARLIER.search(sentence):
         return True
     years = [int(m.group(1)) for m in _YEAR.finditer(sentence) if not m.group(0).endswith("s")]
     return bool(years) and year is not None and max(years) < year

@@ -20,29 +20,43 @@ _ACTIONS: dict[str, str] = {
     "capture": r"captur\w*|(to|will|would|could) take(?! over| part| place| off| up)|"
     r"took( full)? control|taken( full)? control|tak(e|es|ing) control|"
     r"(has|have|had|was|been) taken|took|seiz\w*|(has|have|had) fallen|fell|overr[au]n|"
-    r"conquer\w*|occup(y|ies|ied)|liberat\w*|raised (the|their|its) flag|"
+    # "occupied" as a verb, not the adjective of "the Russian-occupied plant"
+    r"conquer\w*|(?<![-\w])(?<!the )(?<!temporarily )occup(y|ies|ied)(?! (city|territor\w*|"
+    r"part|parts|area|areas|region|regions|town|plant|station|land|lands|zaporizhzhia|"
+    r"crimea|donbas|south|east))|liberat\w*|raised (the|their|its) flag|"
     r"(full|complete|total) control|"
     r"(fully|completely|entirely) (under|in) (our|its|their|russian|ukrainian) control|"
     r"under (our|the) control|(gain\w*|establish\w*|assum\w*|seiz\w*) control|"
     r"in (russian|ukrainian) hands|(is|are|was) (ours|russian)|"
     r"захват\w*|взял\w*|взят\w*|занял\w*|освобод\w*|освобожд\w*|звільн\w*|захопи\w*|"
-    r"контрол\w*|оволоді\w*|овладел\w*",
+    r"контрол\w*|оволоді\w*|овладел\w*|"
+    # German, French, Spanish, Portuguese, Italian, Polish (folded: no accents)
+    r"erober\w*|eingenommen|einnahme|kontrolle (uber|über)|emparee?s?|empare|conquis|"
+    r"prise (de|du|of)|tomad[oa]s?|tomo|tomaram|conquist\w*|przejel\w*|przejeł\w*|"
+    r"zdobyl\w*|zdobył\w*",
     "encircle": r"encircl\w*|surround(ed|s)?|besieg\w*|cut off(?! from)|pincer|cauldron|kettle|"
     r"окруж\w*|оточ\w*",
     "enter": r"enter(ed|s|ing)?|вошл\w*|увійшл\w*|зашл\w*|broke into|break into|"
     r"(pushed|push|pushing|moved) into|"
-    r"reached the (outskirts|centre|center)|on the outskirts of|stormed|storm(ing)? of",
+    r"reached the (outskirts|centre|center)|on the outskirts of|stormed|storm(ing)? of|"
+    r"cross(ed|ing)? (the border )?into|(established|gained|secured) (a )?foothold|bridgehead",
     "advance": r"advanc\w*|pushing (toward|towards)|push(ed)? (toward|towards)|closing in|"
     r"edg(ed|ing) closer|gain(ed|ing) ground|offensive (on|toward|towards|against)",
     "withdraw": r"withdr[ae]w\w*|withdrawal|retreat\w*|pull(ed|ing|s)? (\w+ ){0,2}(out|back)|"
     r"pull-?out|abandon\w*|left the (city|town|village)|le(ave|aving) the (city|town|village)|"
-    r"lost control|loss of|отступ\w*|отошл\w*|вышл\w*|відступ\w*|вийшл\w*|відійшл\w*",
+    r"lost control|loss of|evacuat\w* (from|troops|forces|marines|soldiers)|"
+    r"lost (its|their|the) (positions?|foothold|bridgehead)|"
+    r"ruckzug|rückzug|zuruckgezogen|zurückgezogen|abgezogen|retrait|retirad[ao]s?|retirou|"
+    r"ritirat\w*|wycofal\w*|wycofał\w*|отступ\w*|отошл\w*|вышл\w*|відступ\w*|вийшл\w*|відійшл\w*",
     "retake": r"retook|retak\w*|recaptur\w*|regain\w*|took back|taken back|win back|won back|"
     r"pushed (russian|ukrainian)? ?(troops|forces)? ?out|drove (them|russian|ukrainian)",
-    "annex": r"annex\w*|incorporat\w*|absorb\w*",
+    "annex": r"annex\w*|incorporat\w*|absorb\w*|accession|ratif(y|ied|ies|ying|ication)|"
+    r"admit\w* (the )?(four |new )?(regions|territories)|(join|joined|joining|become|became) "
+    r"(part of )?russia|присоедин\w*|приєдна\w*|анекс\w*|аннекс\w*|ратифи\w*",
     "cede": r"ced(e|ed|es|ing)|cession|give up|giving up|gave up|hand(ed|ing)? over|"
     r"surrender\w*|concession\w*|relinquish\w*|swap of territor\w*|territor\w* swap",
-    "zone": r"demilitari[sz]ed zone|buffer zone|free economic zone|security zone|neutral zone|"
+    "zone": r"demilitari[sz]ed zone|buffer zone|free economic zone|(?<!high[- ])security zone|"
+    r"neutral zone|"
     r"sanitary zone|dmz|zone",
     "control": r"(control(s|led|ling)?|occup(y|ies|ied|ying)|hold(s|ing)?|held) "
     r"((only|about|around|roughly|some|nearly|almost|over|more|less|than|just|up|to) )*"
@@ -166,7 +180,8 @@ def extract_events(
             if hit.action not in _GENERAL or not (general or hit.action == "zone"):
                 continue
             if hit.action == "zone" and not re.search(
-                r"demilitari|buffer|free economic|security zone|neutral|dmz|sanitary", joined
+                r"demilitari|buffer|free economic|(?<!high[- ])security zone|neutral|dmz|sanitary",
+                joined,
             ):
                 continue
             targets = [""]
@@ -186,7 +201,8 @@ def extract_events(
         if historical and mode == "is":
             mode = "was"
         for place in targets:
-            ev = Event(action=action, place=place, side=side, mode=mode)
+            areas = gazetteer.areas(place) if place else frozenset([""])
+            ev = Event(action=action, place=place, side=side, mode=mode, areas=areas)
             if ev.key not in seen:
                 seen.add(ev.key)
                 events.append(ev)

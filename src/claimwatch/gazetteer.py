@@ -27,10 +27,17 @@ _NOT_PLACES = frozenset(
         "central", "station", "union", "bridge", "forest", "volodymyr", "vladimir", "oleksandr",
         "alexander", "aleksandr", "mykola", "nikolai", "andriy", "andrei", "sergei", "serhiy",
         "dmytro", "dmitry", "mykhailo", "mikhail", "petro", "pavlo", "yulia", "maria", "sofia",
-        "olena", "elena",
+        "olena", "elena", "police", "polici", "marina", "nadia", "victoria", "viktoria",
     ]
 )
 MAX_NAME_WORDS = 4
+# geonames admin1 codes of the oblasts the war is fought over, as region ids.
+_OBLASTS = {
+    ("UA", "05"): "donetsk", ("UA", "14"): "luhansk", ("UA", "26"): "zaporizhzhia-region",
+    ("UA", "08"): "kherson", ("UA", "07"): "kharkiv", ("UA", "21"): "sumy",
+    ("UA", "04"): "dnipropetrovsk", ("UA", "11"): "crimea", ("UA", "16"): "mykolaiv",
+    ("RU", "41"): "kursk-region", ("RU", "09"): "belgorod-region", ("RU", "10"): "bryansk-region",
+}
 _CYRILLIC = re.compile(r"[а-яіїєґё]")
 # Case endings of Ukrainian and Russian place names, and what the name may end with instead.
 _CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -48,11 +55,22 @@ class Place:
     id: str
     name: str
     set: str  # "ukraine" or "russia-border"
+    within: str = ""  # the larger area it lies in: "donetsk" for Pokrovsk, "donbas" for Donetsk
 
 
 @dataclass(frozen=True)
 class Gazetteer:
     names: dict[str, Place]  # folded name ("krasnoarmeysk") -> place
+
+    def areas(self, place_id: str) -> frozenset[str]:
+        """The place and every larger area it lies in: Pokrovsk, Donetsk, Donbas."""
+        out = [place_id]
+        while len(out) < 5:
+            place = self.names.get(out[-1].replace("-", " "))
+            if place is None or not place.within or place.within in out:
+                break
+            out.append(place.within)
+        return frozenset(out)
 
     def find(self, tokens: list[str]) -> list[tuple[int, int, Place]]:
         """Places named in a folded token list: (start, end, place), longest names first.
@@ -110,7 +128,7 @@ def default_gazetteer() -> Gazetteer:
     names: dict[str, Place] = {}
     data = resources.files("claimwatch").joinpath("data/regions.toml").read_text("utf-8")
     for region in tomllib.loads(data)["region"]:
-        place = Place(region["id"], region["names"][0], region["set"])
+        place = Place(region["id"], region["names"][0], region["set"], region.get("within", ""))
         for name in region["names"]:
             names.setdefault(_key(name), place)
         names.setdefault(_key(region["id"].replace("-", " ")), place)
@@ -125,7 +143,8 @@ def default_gazetteer() -> Gazetteer:
     chosen.sort(key=lambda c: -int(c.get("population") or 0))
     places = [
         (c, Place(_key(c["name"]).replace(" ", "-"), c["name"],
-                  "ukraine" if c["countrycode"] == "UA" else "russia-border"))
+                  "ukraine" if c["countrycode"] == "UA" else "russia-border",
+                  _OBLASTS.get((c["countrycode"], c["admin1code"]), "")))
         for c in chosen
     ]
     # A place's own name beats another place's alternate name: geonames lists "Slovyansk"

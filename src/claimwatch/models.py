@@ -30,6 +30,11 @@ class Document:
     published: datetime | None = None
 
 
+# Areas too broad to tell one territorial claim from another.
+_GENERAL_AREAS = frozenset({"", "ukraine", "demilitarized-zone", "free-economic-zone",
+                            "buffer-zone", "neutral-zone"})
+
+
 class Stance(StrEnum):
     CLAIMS = "claims"
     DENIES = "denies"
@@ -47,6 +52,14 @@ class Event:
     side: str = ""  # "russia", "ukraine" or "" when the text does not say
     # "is": it happened; "not": it is denied; "aim": it is sought, demanded or proposed.
     mode: str = "is"
+    # The place and the larger areas it lies in ("pokrovsk", "donetsk", "donbas"); a zone's
+    # kind stands for its place when it names none.
+    areas: frozenset[str] = field(default=frozenset(), compare=False)
+
+    @property
+    def general(self) -> bool:
+        """About territory in general ("cede territory", "a buffer zone"): no place named."""
+        return not (self.areas - _GENERAL_AREAS)
 
     @property
     def key(self) -> str:

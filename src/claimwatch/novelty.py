@@ -27,6 +27,10 @@ MERGE_SHARE = 0.2
 _TOP = 6
 TOPIC_NAME_WEIGHT = 0.25
 _GENERAL_PLACES = frozenset({"", "ukraine"})
+# Positions in talks: who demands, offers or refuses which territory.
+_POSITION_ACTIONS = frozenset({"capture", "control", "cede", "withdraw", "annex", "zone",
+                               "enter", "retake"})
+_BROAD_AREAS = frozenset({"", "ukraine"})
 # Modes that say something happened, against those that deny it or only seek it.
 _REALIS = {"is": True, "was": True, "not": False, "aim": False}
 # A place that changes hands again: "claimed to have again captured Kupiansk".
@@ -42,6 +46,10 @@ class ClaimIndex:
     _events: dict[tuple[str, str], list[tuple[Event, int]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    # Positions (demanded, proposed, refused: "aim" and "not") by every area they concern.
+    _positions: dict[str, list[tuple[Event, int]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     def __len__(self) -> int:
         return len(self._claims)
@@ -54,6 +62,9 @@ class ClaimIndex:
             self._postings[tok].append(known.id)
         for ev in known.events:
             self._events[(ev.action, ev.place)].append((ev, known.id))
+            if _is_position(ev):
+                for area in ev.areas:
+                    self._positions[area].append((ev, known.id))
 
     def texts(self) -> list[str]:
         return [k.text for k in self._claims.values()]
@@ -87,6 +98,12 @@ class ClaimIndex:
         """
         score, nearest = self.nearest(claim)
         relevant = [e for e in claim.events if e.action in event_actions]
+        if relevant and all(e.general for e in relevant):
+            # "cede territory", "a buffer zone", "Russian-held land": with no place named, a
+            # territorial claim is the war's general background, not news about territory.
+            return Novelty(False, score, nearest,
+                           f"territory in general, no place named ({relevant[0].key})")
+        relevant = [e for e in relevant if not e.general]
         if relevant:
             first_known: tuple[Event, KnownClaim] | None = None
             for ev in relevant:
@@ -149,6 +166,13 @@ class ClaimIndex:
         "captured" -> "withdrew") is what makes news. An event about territory in general
         (no place, or Ukraine as a whole) matches the same action at any place.
         """
+        if _is_position(ev):
+            # A demand, offer or refusal is known when a known position concerns the same
+            # area, whatever its verb: "Russia wants all of Donbas", "Ukraine must withdraw
+            # from Donetsk" and "Kyiv will not cede Kramatorsk" restate one position.
+            for area in ev.areas - _BROAD_AREAS or ev.areas:
+                for _known, cid in self._positions.get(area, ()):
+                    return self._claims[cid]
         if ev.place in _GENERAL_PLACES:
             candidates = [
                 pair for (action, _place), pairs in self._events.items()
@@ -163,6 +187,10 @@ class ClaimIndex:
                 continue
             return self._claims[cid]
         return None
+
+
+def _is_position(ev: Event) -> bool:
+    return ev.action in _POSITION_ACTIONS and (ev.mode in ("aim", "not") or ev.action == "zone")
 
 
 def _apart(claim: Claim, known: KnownClaim, gap: float) -> bool:

@@ -184,32 +184,7 @@ class Analyzer:
                     )
                 novelty[topic.id] = judged
             results.append(ClaimResult(claim, tuple(hits), novelty))
-        return Evaluation(doc, fp, duplicate, tuple(_known_story(results)))
-
-
-def _known_story(results: list[ClaimResult]) -> list[ClaimResult]:
-    """A retelling of a known story keeps quiet about its background.
-
-    News states its news in the headline and lead. When the lead's claims on our topics are
-    all known, the article retells a story we have; the body's extra context (the plant's
-    size, how long a town has been contested) is not what it reports, so it does not alert.
-    An article whose lead makes a new claim, or touches no topic, is judged sentence by
-    sentence.
-    """
-    lead = [r for r in results if r.claim.index < LEAD_SENTENCES and r.novelty]
-    if not lead or any(n.is_new for r in lead for n in r.novelty.values()):
-        return results
-    out = []
-    for r in results:
-        if r.claim.index >= LEAD_SENTENCES and any(n.is_new for n in r.novelty.values()):
-            quiet = {
-                t: n if not n.is_new else Novelty(False, n.score, n.nearest,
-                                                   "context in a retelling of a known story")
-                for t, n in r.novelty.items()
-            }
-            r = ClaimResult(r.claim, r.hits, quiet)
-        out.append(r)
-    return out
+        return Evaluation(doc, fp, duplicate, tuple(results))
 
 
 def known_claims(
