@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from claimwatch.errors import ClaimwatchError
-from claimwatch.models import Document, Evaluation
+from claimwatch.models import LEAD_SENTENCES, Document, Evaluation
 from claimwatch.pipeline import Analyzer, Corpus
 from claimwatch.seeds import read_document, text_document
 from claimwatch.text import _STOP, fold, stem, words
@@ -259,6 +259,8 @@ def stream(
         # "also reported by": a known claim whose root an earlier alert announced.
         linked: set[tuple[str, str]] = set()
         for r in evaluation.claims:
+            if r.claim.index >= LEAD_SENTENCES:
+                continue  # as the store links: what the headline and lead report
             for t, n in r.novelty.items():
                 if n.is_new or n.nearest is None or t not in out:
                     continue

@@ -175,7 +175,7 @@ def extract_events(
     events: list[Event] = []
     seen: set[str] = set()
     for hit in hits:
-        targets = _targets(hit, places, tokens)
+        targets = _targets(hit, places, tokens, gazetteer)
         if not targets:
             if hit.action not in _GENERAL or not (general or hit.action == "zone"):
                 continue
@@ -200,8 +200,12 @@ def extract_events(
         mode = _mode(tokens, hit)
         if historical and mode == "is":
             mode = "was"
+        step = _annex_step(joined) if action == "annex" else ""
         for place in targets:
             areas = gazetteer.areas(place) if place else frozenset([""])
+            if step and place:
+                # Annexation comes in steps, each news: treaties, ratification, laws.
+                place = f"{place}:{step}"
             ev = Event(action=action, place=place, side=side, mode=mode, areas=areas)
             if ev.key not in seen:
                 seen.add(ev.key)
@@ -226,7 +230,9 @@ def _action_hits(joined: str) -> list[_Hit]:
     return kept
 
 
-def _targets(hit: _Hit, places: list[tuple[int, int, Place]], tokens: list[str]) -> list[str]:
+def _targets(
+    hit: _Hit, places: list[tuple[int, int, Place]], tokens: list[str], gazetteer: Gazetteer
+) -> list[str]:
     """Places the action applies to: the first place named after it in the same clause
     (with the places listed alongside it), else the nearest place just before it.
 
@@ -244,7 +250,9 @@ def _targets(hit: _Hit, places: list[tuple[int, int, Place]], tokens: list[str])
         for s, e, p in after[1:]:
             gap = tokens[chosen[-1][1] : s]
             if all(t in _LIST_WORDS for t in gap):
-                chosen.append((s, e, p))
+                if gap or p.id not in gazetteer.areas(chosen[-1][2].id):
+                    chosen.append((s, e, p))
+                # else "Lyman, Donetsk Oblast": the region only says where Lyman is
             else:
                 break
         return sorted({p.id for _s, _e, p in chosen})
@@ -260,6 +268,22 @@ _ZONE_KINDS = (
     ("free economic", "free-economic-zone"), ("buffer", "buffer-zone"),
     ("security zone", "buffer-zone"), ("sanitary", "buffer-zone"), ("neutral", "neutral-zone"),
 )
+
+
+_ANNEX_STEPS = (
+    ("ratif", "ratified"), ("ратифи", "ratified"), ("referend", "referendum"),
+    ("референд", "referendum"), ("constitution", "law"), ("law", "law"), ("decree", "law"),
+    ("закон", "law"), ("treat", "treaty"), ("accession", "treaty"), ("sign", "treaty"),
+    ("document", "treaty"), ("договор", "treaty"), ("договір", "treaty"),
+)
+
+
+def _annex_step(joined: str) -> str:
+    """Which step of an annexation a sentence tells: treaty, ratified, law, referendum."""
+    for cue, step in _ANNEX_STEPS:
+        if cue in joined:
+            return step
+    return ""
 
 
 def _zone_kind(joined: str, hit: _Hit) -> str:

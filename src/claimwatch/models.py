@@ -30,6 +30,9 @@ class Document:
     published: datetime | None = None
 
 
+# The headline and the first sentences: where news states what it reports.
+LEAD_SENTENCES = 4
+
 # Areas too broad to tell one territorial claim from another.
 _GENERAL_AREAS = frozenset({"", "ukraine", "demilitarized-zone", "free-economic-zone",
                             "buffer-zone", "neutral-zone"})
@@ -76,8 +79,8 @@ class Claim:
     stance: Stance = Stance.REPORTS
     tokens: frozenset[str] = frozenset()  # normalised content words (see text.py)
     events: tuple[Event, ...] = ()
-    # The dates the claim speaks of (see occurrence.py), and which topics count it as
-    # something that recurs (a power loss, a strike): new again at another time.
+    # The dates the claim speaks of (see occurrence.py), and the kinds of recurring
+    # occurrence it tells ("topic#kind": a power loss, a strike): new again at another time.
     when: tuple[date, date] | None = None
     recurring: frozenset[str] = frozenset()
 
@@ -94,6 +97,8 @@ class KnownClaim:
     published: datetime | None
     topics: frozenset[str] = frozenset()
     when: tuple[date, date] | None = None
+    recurring: frozenset[str] = frozenset()
+    index: int = 0  # position in its article: the headline and lead come first
 
 
 @dataclass(frozen=True)

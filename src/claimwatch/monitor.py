@@ -122,8 +122,10 @@ class Monitor:
                 for aid, url, fp in self.store.corpus_articles():
                     self.corpus.duplicates.add(aid, url, fp)
                 self._loaded = True
-            for cid, sentence, url, published in self.store.corpus_claims(self._claims_upto):
-                self.corpus.claims.add(self.analyzer.known(cid, sentence, url, published))
+            for cid, sentence, url, published, idx in self.store.corpus_claims(
+                self._claims_upto
+            ):
+                self.corpus.claims.add(self.analyzer.known(cid, sentence, url, published, idx))
                 self._claims_upto = max(self._claims_upto, cid)
 
     def seed(self, paths: Iterable[Path]) -> tuple[int, int]:

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from claimwatch.models import Claim, Event, KnownClaim, Novelty
+from claimwatch.models import LEAD_SENTENCES, Claim, Event, KnownClaim, Novelty
 from claimwatch.occurrence import apart
 
 MIN_WEIGHT_SHARE = 0.5  # a known claim must cover this share before it is a candidate
@@ -26,11 +27,18 @@ MIN_WEIGHT_SHARE = 0.5  # a known claim must cover this share before it is a can
 MERGE_SHARE = 0.2
 _TOP = 6
 TOPIC_NAME_WEIGHT = 0.25
+# Share of the novelty threshold that makes two reports of one kind of occurrence at the
+# same time the same occurrence.
+OCCURRENCE_SHARE = 0.6
+# Cosine of two articles' headline-and-lead words at which they tell the same story.
+STORY_SIMILARITY = 0.3
 _GENERAL_PLACES = frozenset({"", "ukraine"})
 # Positions in talks: who demands, offers or refuses which territory.
 _POSITION_ACTIONS = frozenset({"capture", "control", "cede", "withdraw", "annex", "zone",
                                "enter", "retake"})
 _BROAD_AREAS = frozenset({"", "ukraine"})
+# Ways of telling that a place changed hands.
+_HANDS = frozenset({"capture", "retake", "withdraw"})
 # Modes that say something happened, against those that deny it or only seek it.
 _REALIS = {"is": True, "was": True, "not": False, "aim": False}
 # A place that changes hands again: "claimed to have again captured Kupiansk".
@@ -51,6 +59,12 @@ class ClaimIndex:
         default_factory=lambda: defaultdict(list)
     )
 
+    # Stories: the headline and lead of each known article (not the seeds), per topic.
+    _stories: dict[tuple[str, str], _Story] = field(default_factory=dict)
+    _story_postings: dict[str, set[tuple[str, str]]] = field(
+        default_factory=lambda: defaultdict(set)
+    )
+
     def __len__(self) -> int:
         return len(self._claims)
 
@@ -60,11 +74,46 @@ class ClaimIndex:
         self._claims[known.id] = known
         for tok in known.tokens:
             self._postings[tok].append(known.id)
+        if known.index < LEAD_SENTENCES and not known.article_url.startswith("seed:"):
+            for topic in known.topics:
+                story = self._stories.setdefault(
+                    (known.article_url, topic), _Story(known, known.published)
+                )
+                story.tokens |= known.tokens
+                for tok in known.tokens:
+                    self._story_postings[tok].add((known.article_url, topic))
         for ev in known.events:
             self._events[(ev.action, ev.place)].append((ev, known.id))
             if _is_position(ev):
                 for area in ev.areas:
                     self._positions[area].append((ev, known.id))
+
+    def same_story(
+        self, topic: str, tokens: frozenset[str], published: datetime | None, window: float
+    ) -> tuple[float, KnownClaim] | None:
+        """A known article of the last `window` seconds whose headline and lead on `topic`
+        tell the same story as `tokens` (the new article's), by weighted cosine."""
+        if published is None or not tokens:
+            return None
+        weights = {t: self.weight(t) ** 2 for t in tokens if t[:1] != "#"}
+        norm = math.sqrt(sum(weights.values()))
+        shared: dict[tuple[str, str], float] = defaultdict(float)
+        for tok, w in weights.items():
+            for key in self._story_postings.get(tok, ()):
+                if key[1] == topic:
+                    shared[key] += w
+        best: tuple[float, KnownClaim] | None = None
+        for key, dot in shared.items():
+            story = self._stories[key]
+            if story.published is None or abs(
+                (published - story.published).total_seconds()
+            ) > window:
+                continue
+            other = math.sqrt(sum(self.weight(t) ** 2 for t in story.tokens if t[:1] != "#"))
+            score = dot / (norm * other) if norm and other else 0.0
+            if score >= STORY_SIMILARITY and (best is None or score > best[0]):
+                best = (round(score, 3), story.first)
+        return best
 
     def texts(self) -> list[str]:
         return [k.text for k in self._claims.values()]
@@ -119,17 +168,48 @@ class ClaimIndex:
                 return Novelty(False, score, nearest, "background: events told as history")
             ev, known = first_known
             return Novelty(False, 1.0, known, f"known event {ev.key}")
+        kinds = {k for k in claim.recurring if k.startswith(f"{topic_id}#")}
         if nearest is not None and score >= threshold:
-            if topic_id in claim.recurring and _apart(claim, nearest, new_occurrence_after):
+            if kinds and _apart(claim, nearest, new_occurrence_after):
                 return Novelty(True, score, nearest, "new occurrence at another time")
             return Novelty(False, score, nearest, "same claim in close wording")
+        if kinds and claim.when is not None:
+            # Outlets tell one fire or one power loss in words that share little; the same
+            # kind of occurrence at the same time, in words not far apart, is that one.
+            same = self._same_occurrence(claim, kinds, threshold * OCCURRENCE_SHARE,
+                                         new_occurrence_after)
+            if same is not None:
+                return Novelty(False, same[0], same[1], "same occurrence at the same time")
         return Novelty(True, score, nearest, "no known claim this close")
 
-    def nearest(self, claim: Claim) -> tuple[float, KnownClaim | None]:
+    def _same_occurrence(
+        self, claim: Claim, kinds: set[str], floor: float, gap: float
+    ) -> tuple[float, KnownClaim] | None:
+        weights = self._weights(claim)
+        total = sum(weights.values())
+        if not total:
+            return None
+        overlap: dict[int, float] = defaultdict(float)
+        for tok, w in weights.items():
+            for cid in self._postings.get(tok, ()):
+                overlap[cid] += w
+        for cid, w in sorted(overlap.items(), key=lambda kv: -kv[1])[: _TOP * 4]:
+            if w / total < floor:
+                break
+            known = self._claims[cid]
+            if known.recurring & kinds and known.when is not None and claim.when is not None \
+                    and not apart(claim.when, known.when, gap):
+                return round(w / total, 3), known
+        return None
+
+    def _weights(self, claim: Claim) -> dict[str, float]:
         # A topic's own name ("#zaporizhzhia-npp") says what a claim is about, not what it
         # claims: it counts for little, or short new claims would look known.
-        weights = {t: self.weight(t) * (TOPIC_NAME_WEIGHT if t[:1] == "#" else 1.0)
-                   for t in claim.tokens}
+        return {t: self.weight(t) * (TOPIC_NAME_WEIGHT if t[:1] == "#" else 1.0)
+                for t in claim.tokens}
+
+    def nearest(self, claim: Claim) -> tuple[float, KnownClaim | None]:
+        weights = self._weights(claim)
         total = sum(weights.values())
         if not total:
             return 0.0, None
@@ -180,6 +260,15 @@ class ClaimIndex:
             ]
         else:
             candidates = list(self._events.get((ev.action, ev.place), ()))
+            if ev.action in _HANDS and _REALIS.get(ev.mode):
+                # A town that changed hands is one event, told as a capture, a retaking or
+                # a withdrawal ("Ukraine retook Lyman" = "Russia left Lyman"); unless the
+                # change was denied, when the other side's confirmation is news.
+                same = [pair for action in _HANDS - {ev.action}
+                        for pair in self._events.get((action, ev.place), ())]
+                denied = any(not _REALIS.get(k.mode, True) for k, _ in candidates + same)
+                if not denied:
+                    candidates += same
         for known, cid in candidates:
             # Zones are proposals by nature; whether one is "floated" or "created" is read
             # too unreliably to tell two mentions apart.
@@ -191,6 +280,13 @@ class ClaimIndex:
 
 def _is_position(ev: Event) -> bool:
     return ev.action in _POSITION_ACTIONS and (ev.mode in ("aim", "not") or ev.action == "zone")
+
+
+@dataclass
+class _Story:
+    first: KnownClaim  # the first lead claim: what an alert on the story announced
+    published: datetime | None
+    tokens: set[str] = field(default_factory=set)
 
 
 def _apart(claim: Claim, known: KnownClaim, gap: float) -> bool:

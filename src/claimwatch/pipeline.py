@@ -17,6 +17,7 @@ from claimwatch.dedup import DuplicateIndex, fingerprint
 from claimwatch.events import extract_events
 from claimwatch.gazetteer import Gazetteer, default_gazetteer
 from claimwatch.models import (
+    LEAD_SENTENCES,
     Claim,
     ClaimResult,
     Document,
@@ -25,12 +26,15 @@ from claimwatch.models import (
     Novelty,
 )
 from claimwatch.novelty import ClaimIndex
+
+# Verdicts "new" by wording alone (not by a new event or a new occurrence).
+_WORDING_REASONS = frozenset({"no known claim this close"})
+# Wording this close to a known claim leaves no doubt that a lead retells it.
+SURELY_KNOWN = 0.6
 from claimwatch.occurrence import claim_time
 from claimwatch.text import _STOP, stem
 from claimwatch.topics import Topic, compile_topics, folded_tokens
 
-# The headline and the first sentences: where news states what it reports.
-LEAD_SENTENCES = 4
 
 
 @dataclass
@@ -98,7 +102,7 @@ class Analyzer:
         """
         speaker, stance = attribute(sentence)
         folded = folded_tokens(sentence)
-        recurring = frozenset(t.id for t in self.topics if t.recurs(folded))
+        recurring = frozenset().union(*(t.recurs(folded) for t in self.topics))
         events = extract_events(
             sentence, self.gazetteer, self._place_sets, historical=is_historical(sentence, year)
         )
@@ -118,14 +122,20 @@ class Analyzer:
         )
 
     def known(
-        self, claim_id: int, sentence: str, article_url: str, published: datetime | None
+        self, claim_id: int, sentence: str, article_url: str, published: datetime | None,
+        index: int = 0,
     ) -> KnownClaim:
         """A stored claim re-read with the current topics (the index is derived, not stored)."""
         published = _aware(published)
-        c = self.claim(sentence, published=published,
+        c = self.claim(sentence, index, published=published,
                        year=published.year if published else None)
+        folded = folded_tokens(sentence)
+        topics = frozenset(
+            t.id for t in self.topics
+            if t.hit(folded, c.events, article_names_topic=False) is not None
+        )
         return KnownClaim(claim_id, sentence, c.tokens, c.events, article_url, published,
-                          when=c.when)
+                          topics=topics, when=c.when, recurring=c.recurring, index=index)
 
     def _content(self, tokens: list[str]) -> frozenset[str]:
         """Content tokens: topic names and places as one token each, synonyms folded."""
@@ -184,7 +194,78 @@ class Analyzer:
                     )
                 novelty[topic.id] = judged
             results.append(ClaimResult(claim, tuple(hits), novelty))
-        return Evaluation(doc, fp, duplicate, tuple(results))
+        results = self._same_story(results, corpus, published)
+        return Evaluation(doc, fp, duplicate, tuple(_known_story(results)))
+
+    def _same_story(
+        self, results: list[ClaimResult], corpus: Corpus, published: datetime | None
+    ) -> list[ClaimResult]:
+        """Another outlet's report of a story told in the last days is not news again.
+
+        Reports of one fire or one power loss share few words sentence by sentence, but their
+        headlines and leads together tell the same story. Such an article's claims are
+        known, unless they carry a new territorial event or a new occurrence.
+        """
+        for topic in self.topics:
+            lead = frozenset().union(*(
+                r.claim.tokens for r in results
+                if r.claim.index < LEAD_SENTENCES and topic.id in r.novelty
+            ))
+            story = corpus.claims.same_story(
+                topic.id, lead, published, topic.config.new_occurrence_after
+            )
+            if story is None:
+                continue
+            score, first = story
+            reason = f"same story as {first.article_url} ({score:.2f})"
+            results = [
+                ClaimResult(r.claim, r.hits, {
+                    **r.novelty,
+                    topic.id: Novelty(False, r.novelty[topic.id].score, first, reason),
+                })
+                if topic.id in r.novelty and r.novelty[topic.id].is_new
+                and r.novelty[topic.id].reason in _WORDING_REASONS
+                else r
+                for r in results
+            ]
+        return results
+
+
+def _known_story(results: list[ClaimResult]) -> list[ClaimResult]:
+    """A retelling of a known story keeps quiet about its context, topic by topic.
+
+    News states its news in the headline and lead. When the lead's claims on a topic are all
+    surely known (a known event, the same occurrence, or close wording), the article retells
+    a story we have, and the body's extra context (where the plant stands, what an official
+    added) is not what it reports. An article whose lead is new on a topic, or only loosely
+    like something known, is judged sentence by sentence.
+    """
+    quiet_topics = set()
+    for topic in {t for r in results for t in r.novelty}:
+        lead = [r.novelty[topic] for r in results
+                if r.claim.index < LEAD_SENTENCES and topic in r.novelty]
+        if lead and all(_surely_known(n) for n in lead):
+            quiet_topics.add(topic)
+    if not quiet_topics:
+        return results
+    out = []
+    for r in results:
+        if r.claim.index >= LEAD_SENTENCES and any(
+            n.is_new for t, n in r.novelty.items() if t in quiet_topics
+        ):
+            r = ClaimResult(r.claim, r.hits, {
+                t: Novelty(False, n.score, n.nearest, "context in a retelling of a known story")
+                if n.is_new and t in quiet_topics else n
+                for t, n in r.novelty.items()
+            })
+        out.append(r)
+    return out
+
+
+def _surely_known(n: Novelty) -> bool:
+    return not n.is_new and (
+        n.score >= SURELY_KNOWN or n.reason.startswith(("known event", "same occurrence"))
+    )
 
 
 def known_claims(
@@ -205,6 +286,8 @@ def known_claims(
                 published=_aware(evaluation.document.published),
                 topics=frozenset(h.topic_id for h in result.hits),
                 when=result.claim.when,
+                recurring=result.claim.recurring,
+                index=result.claim.index,
             )
         )
     return out

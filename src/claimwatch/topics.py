@@ -58,7 +58,8 @@ class Topic:
     windows: tuple[int, ...]
     context: tuple[tuple[str, Phrase], ...]
     exclude: tuple[tuple[str, Phrase], ...]
-    recurring: tuple[tuple[str, Phrase], ...] = ()
+    # Each kind of recurring occurrence ("lost power | blackout*") with its wordings.
+    recurring: tuple[tuple[tuple[str, Phrase], ...], ...] = ()
 
     @classmethod
     def from_config(cls, config: TopicConfig) -> Topic:
@@ -72,16 +73,22 @@ class Topic:
             windows=tuple(rule.window for rule in config.near),
             context=compiled(config.context_terms),
             exclude=compiled(config.exclude),
-            recurring=compiled(config.recurring),
+            recurring=tuple(
+                compiled(w.strip() for w in kind.split("|") if w.strip())
+                for kind in config.recurring
+            ),
         )
 
     @property
     def id(self) -> str:
         return self.config.id
 
-    def recurs(self, tokens: Sequence[str]) -> bool:
-        """Does the sentence tell something that recurs (a power loss, a strike)?"""
-        return bool(_find(tokens, self.recurring))
+    def recurs(self, tokens: Sequence[str]) -> frozenset[str]:
+        """The kinds of recurring occurrence (a power loss, a strike) the sentence tells, as
+        "topic#kind" keys."""
+        return frozenset(
+            f"{self.id}#{n}" for n, kind in enumerate(self.recurring) if _find(tokens, kind)
+        )
 
     def names(self, tokens: Sequence[str]) -> list[str]:
         """The terms and near rules by which a sentence names this topic outright."""

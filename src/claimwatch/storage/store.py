@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
 
 from claimwatch.config import FeedConfig
-from claimwatch.models import Evaluation, Event, Fingerprint
+from claimwatch.models import LEAD_SENTENCES, Evaluation, Event, Fingerprint
 from claimwatch.storage.tables import (
     AlertRow,
     AlertSourceRow,
@@ -253,17 +253,21 @@ class Store:
                 if signature:
                     yield aid, url, Fingerprint(h, signature, n)
 
-    def corpus_claims(self, after_id: int = 0) -> Iterator[tuple[int, str, str, datetime | None]]:
-        """(claim id, sentence, article url, published) of every stored claim after `after_id`."""
+    def corpus_claims(
+        self, after_id: int = 0
+    ) -> Iterator[tuple[int, str, str, datetime | None, int]]:
+        """(claim id, sentence, article url, published, position in the article) of every
+        stored claim after `after_id`."""
         with self.session() as s:
             q = (
-                select(ClaimRow.id, ClaimRow.text, ArticleRow.url, ClaimRow.published)
+                select(ClaimRow.id, ClaimRow.text, ArticleRow.url, ClaimRow.published,
+                       ClaimRow.idx)
                 .join(ArticleRow, ArticleRow.id == ClaimRow.article_id)  # type: ignore[arg-type]
                 .where(ClaimRow.id > after_id)
                 .order_by(ClaimRow.id)
             )
-            for cid, sentence, url, published in s.exec(q):
-                yield cid, sentence, url, aware(published)
+            for cid, sentence, url, published, idx in s.exec(q):
+                yield cid, sentence, url, aware(published), idx
 
     def record_article(
         self,
@@ -373,6 +377,8 @@ class Store:
         """Known claims that an earlier alert announced: record this article as a source."""
         out: list[int] = []
         for result in evaluation.claims:
+            if result.claim.index >= LEAD_SENTENCES:
+                continue  # an article reports what its headline and lead say
             for topic_id, novelty in result.novelty.items():
                 if novelty.is_new or novelty.nearest is None:
                     continue
