@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import datetime
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from claimwatch.models import LEAD_SENTENCES, Claim, Event, KnownClaim, Novelty
 from claimwatch.occurrence import apart

@@ -26,15 +26,14 @@ from claimwatch.models import (
     Novelty,
 )
 from claimwatch.novelty import ClaimIndex
+from claimwatch.occurrence import claim_time
+from claimwatch.text import _STOP, stem
+from claimwatch.topics import Topic, compile_topics, folded_tokens
 
 # Verdicts "new" by wording alone (not by a new event or a new occurrence).
 _WORDING_REASONS = frozenset({"no known claim this close"})
 # Wording this close to a known claim leaves no doubt that a lead retells it.
 SURELY_KNOWN = 0.6
-from claimwatch.occurrence import claim_time
-from claimwatch.text import _STOP, stem
-from claimwatch.topics import Topic, compile_topics, folded_tokens
-
 
 
 @dataclass
