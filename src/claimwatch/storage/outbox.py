@@ -164,19 +164,19 @@ def digest_failed(
 
 
 def messages_since(store: Store, notifier: str, since: datetime) -> int:
-    """Messages the notifier was sent since then: single deliveries plus digests."""
+    """Messages the notifier was sent after `since`: single deliveries plus digests."""
     with store.session() as s:
         in_digest = select(DigestItemRow.delivery_id)
         singles = s.exec(
             select(func.count()).select_from(DeliveryRow)
             .where(DeliveryRow.notifier == notifier).where(DeliveryRow.status == "sent")
-            .where(DeliveryRow.sent_at >= to_db(since))  # type: ignore[operator]
+            .where(DeliveryRow.sent_at > to_db(since))  # type: ignore[operator]
             .where(DeliveryRow.id.not_in(in_digest))  # type: ignore[union-attr]
         ).one()
         digests = s.exec(
             select(func.count()).select_from(DigestRow)
             .where(DigestRow.notifier == notifier).where(DigestRow.status == "sent")
-            .where(DigestRow.sent_at >= to_db(since))  # type: ignore[operator]
+            .where(DigestRow.sent_at > to_db(since))  # type: ignore[operator]
         ).one()
         return int(singles) + int(digests)
 
