@@ -9,6 +9,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
 from claimwatch.config import NotifierConfig, load_settings
 from claimwatch.digest import Policy
 from claimwatch.monitor import Monitor
@@ -122,15 +124,22 @@ def test_an_hourly_digest_sends_the_hours_alerts_in_one_message_grouped_by_topic
     assert len(receiver.messages) == 1
 
 
+@pytest.fixture(params=["sqlite", "postgres"])
+def database(request: pytest.FixtureRequest) -> str:
+    """The database the Monitors share: "" is the SQLite file in the data directory."""
+    return "" if request.param == "sqlite" else str(request.getfixturevalue("postgres_url"))
+
+
 def test_a_restart_before_the_digest_sends_it_once_and_after_it_sends_nothing(
-    server: LoopbackServer, receiver: Receiver, tmp_path: Path
+    server: LoopbackServer, receiver: Receiver, tmp_path: Path, database: str
 ) -> None:
     """Alerts raised by one Monitor are sent in the daily digest by the next one on the same
-    SQLite file; the digest that failed (receiver down) is retried by a third after a
+    database; the digest that failed (receiver down) is retried by a third after a
     restart and arrives once; a fourth sends nothing."""
     config = monitor_settings(tmp_path, [serve_good_feed(server)],
                               notifiers=[notifier(receiver.url, mode="daily", digest_at="08:00",
                                                   timezone="Europe/Kyiv")])
+    config.write_text(config.read_text().replace('url = ""', f'url = "{database}"', 1))
     clock = clock_at("2026-11-30T12:00:00+00:00")
     with monitor(config, clock) as m:
         assert m.tick()[0].alerts == 2
