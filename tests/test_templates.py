@@ -224,3 +224,23 @@ def test_each_notifier_gets_its_own_templates(
     assert all(re.match(r"^.+ \((claims|reports|denies|confirms|demands)\): .+", m["message"])
                and len(m["message"]) < 160 for m in custom.messages), custom.messages
     assert all(m["message"].startswith("New claim on ") for m in receiver.messages)
+
+
+def test_the_shipped_default_fits_slack_email_and_ntfy() -> None:
+    """With format = "auto" Slack gets the Markdown default, e-mail the HTML one and ntfy the
+    text one; an ordinary alert's Markdown escapes nothing Slack would show as a backslash
+    (Apprise turns escaped brackets back into plain ones for Slack)."""
+    import apprise
+
+    from claimwatch.notify import native_format
+
+    for url, fmt in (("slack://T1JJ3T3L2/A1BRTD4JD/TIiajkdnlazkcOXrIdevi7FQ", "markdown"),
+                     ("mailto://user:pass@example.org", "html"),
+                     ("ntfy://ntfy.sh/claimwatch", "text"),
+                     ("json://127.0.0.1/hook?format=html", "html")):
+        assert native_format(apprise.Apprise.instantiate(url)) == fmt, url
+    from claimwatch.templates import sample_alert
+
+    _, body = Templates.build("markdown").render(sample_alert())
+    assert not re.search(r"\\[^()\[\]]", body), body
+    assert "[Russia says it took Kostiantynivka](https://example.org/a)" in body

@@ -119,7 +119,7 @@ def alert_context(
     events = [str(e) for e in why.get("events") or []]
     if not events and why.get("matched") and "events" not in why:
         events = [plain_event(m) for m in why["matched"] if "|" in str(m)]
-    terms = [str(m) for m in why.get("matched_terms")
+    terms = [str(m).replace(" ~ ", "” near “") for m in why.get("matched_terms")
              or [m for m in why.get("matched") or [] if "|" not in str(m)]]
     also = [{"title": _one(s.get("title")) or "(untitled)", "url": s.get("url") or "",
              "source": _one(s.get("source")),

@@ -27,14 +27,27 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 FORMATS = ("text", "markdown", "html")
-_MD_SPECIAL = re.compile(r"([\\_*\[\]()~`>#+=|{}.!<-]|&(?=#?[0-9A-Za-z]{1,32};))")
+# What can make markup inside a line: emphasis, code, links, images, autolinks and HTML,
+# strikethrough, entities. Escaping only these keeps "2025-12-11." free of backslashes,
+# which Slack's mrkdwn would show.
+_MD_INLINE = re.compile(r"([\\`*_\[\]()<>~!]|&(?=#?[0-9A-Za-z]{1,32};))")
+# What makes a block at the start of a line: headings, quotes, lists, setext underlines.
+_MD_BLOCK = re.compile(r"^([ \t]*)([#>+=-]|\d+(?=[.)]))", re.MULTILINE)
 _INERT = str.maketrans({"<": "‹", ">": "›", "[": "(", "]": ")"})
 _MAX_TITLE = 250
 
 
 def md_escape(text: str) -> str:
-    """Text that CommonMark shows as it is: every syntax character backslash-escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    """Text that CommonMark shows as it is: what could form markup backslash-escaped."""
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_BLOCK.sub(_escape_block_start, text)
+
+
+def _escape_block_start(m: re.Match[str]) -> str:
+    lead, mark = m.group(1), m.group(2)
+    if mark.isdigit():  # "1." or "1)": escape the delimiter that follows
+        return f"{lead}{mark}\\"
+    return f"{lead}\\{mark}"
 
 
 class MdSafe(str):
