@@ -137,7 +137,7 @@ def test_the_default_text_says_who_claims_what_and_the_nearest_known_in_plain_wo
         "claim": "Russia's defence ministry said its troops had captured Pokrovsk.",
         "speaker": "Russia's defence ministry", "stance": "claims",
         "events": [plain_event("russia|capture|pokrovsk|is", {"pokrovsk": "Pokrovsk"})],
-        "new_event": True, "similarity": 0.42, "others": ["Kyiv denied the report."],
+        "new_kind": "event", "similarity": 0.42, "others": ["Kyiv denied the report."],
         "article": {"title": "Pokrovsk has fallen, Moscow says", "url": "https://example.org/p",
                     "source": "Wire"},
         "nearest": {"text": "Russian troops are in the outskirts of Pokrovsk.",
@@ -244,3 +244,22 @@ def test_the_shipped_default_fits_slack_email_and_ntfy() -> None:
     _, body = Templates.build("markdown").render(sample_alert())
     assert not re.search(r"\\[^()\[\]]", body), body
     assert "[Russia says it took Kostiantynivka](https://example.org/a)" in body
+
+
+def test_what_is_new_is_said_for_new_events_occurrences_and_places_changing_hands() -> None:
+    """A new event, a new occurrence of a known kind of claim, and a place that changed
+    hands again are each explained in words."""
+    near = {"text": "The plant lost power in March.", "url": "https://example.org/k",
+            "title": "Earlier", "published": "2025-03-01"}
+
+    def new(kind: str, events: list[str]) -> str:
+        why = {"new_kind": kind, "events": events, "similarity": 0.8, "nearest": near}
+        return str(alert_context(why, alert_id=1, created="", topic_id="t",
+                                 topic_name="T")["what_is_new"])
+
+    assert new("occurrence", []) == (
+        "a new occurrence: the closest known claim (80% similar) speaks of another time")
+    assert new("again", ["Ukraine retook Kupiansk"]) == (
+        "Ukraine retook Kupiansk: the place has changed hands again")
+    assert new("event", ["Russia captured Lyman"]) == (
+        "Russia captured Lyman: no report you know has this")

@@ -91,12 +91,21 @@ def explain(
         "stance": claim.stance.value,
         "matched_terms": [m for m in matched if "|" not in m],
         "events": [plain_event(e, place_names) for e in relevant],
-        "new_event": bool(novelty and novelty.reason.startswith("new event")),
+        "new_kind": _new_kind(novelty.reason if novelty else ""),
         "others": [r.claim.text for r in draft.others],
         "article": {"title": doc.title, "url": doc.url, "source": doc.source,
                     "published": _day(doc.published)},
         "nearest": near,
     }
+
+
+def _new_kind(reason: str) -> str:
+    """What kind of new the analyser found, without its internal keys."""
+    for prefix, kind in (("new event", "event"), ("changed hands again", "again"),
+                         ("new occurrence", "occurrence")):
+        if reason.startswith(prefix):
+            return kind
+    return ""
 
 
 def alert_context(
@@ -145,9 +154,9 @@ def alert_context(
         "nearest": nearest,
         "similarity": similarity,
         "also_reported_by": also,
-        "what_is_new": _what_is_new(events, nearest, bool(why.get("new_event"))),
+        "what_is_new": _what_is_new(events, nearest, str(why.get("new_kind") or "")),
         "why": _why(topic_name or topic_id, terms, events, nearest,
-                    bool(why.get("new_event"))),
+                    str(why.get("new_kind") or "")),
     }
 
 
@@ -170,8 +179,13 @@ def _nearest(why: Mapping[str, Any], similarity: float) -> dict[str, Any] | None
             "origin": origin, "similarity": similarity, "percent": round(similarity * 100)}
 
 
-def _what_is_new(events: list[str], nearest: dict[str, Any] | None, new_event: bool) -> str:
-    if events and (new_event or nearest is None):
+def _what_is_new(events: list[str], nearest: dict[str, Any] | None, kind: str) -> str:
+    if events and kind == "again":
+        return f"{'; '.join(events)}: the place has changed hands again"
+    if kind == "occurrence" and nearest is not None:
+        return ("a new occurrence: the closest known claim "
+                f"({nearest['percent']}% similar) speaks of another time")
+    if events and (kind == "event" or nearest is None):
         return f"{'; '.join(events)}: no report you know has this"
     if nearest is None:
         return "nothing you know says this"
@@ -179,14 +193,14 @@ def _what_is_new(events: list[str], nearest: dict[str, Any] | None, new_event: b
 
 
 def _why(topic: str, terms: list[str], events: list[str], nearest: dict[str, Any] | None,
-         new_event: bool) -> str:
+         kind: str) -> str:
     how = []
     if terms:
         how.append("it names " + ", ".join(f"“{t}”" for t in terms[:5]))
     if events:
         how.append("it reports " + "; ".join(events))
     touches = f"On {topic}: {' and '.join(how)}." if how else f"On {topic}."
-    return f"{touches} New: {_what_is_new(events, nearest, new_event)}."
+    return f"{touches} New: {_what_is_new(events, nearest, kind)}."
 
 
 def _day(value: object) -> str:
