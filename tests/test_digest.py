@@ -246,3 +246,25 @@ def test_digest_and_instant_notifiers_are_served_side_by_side(
             assert len(receiver.messages) == 1 and len(instant.messages) == 2
     finally:
         instant.stop()
+
+
+def test_a_delivery_is_carried_by_one_digest_only(
+    server: LoopbackServer, tmp_path: Path, database: str
+) -> None:
+    """Two rounds (two instances) that try to batch the same pending deliveries: the first
+    forms its digest, the second forms none and changes nothing."""
+    from claimwatch.storage import outbox
+
+    config = monitor_settings(tmp_path, [serve_good_feed(server)],
+                              notifiers=[notifier("json://127.0.0.1:9/hook", mode="hourly")])
+    config.write_text(config.read_text().replace('url = ""', f'url = "{database}"', 1))
+    clock = clock_at("2026-11-30T10:20:00+00:00")
+    with monitor(config, clock) as m:
+        assert m.tick()[0].alerts == 2
+        pending = outbox.waiting(m.store, "analysts")
+        ids, alerts = [w.id for w in pending], tuple(sorted(w.alert_id for w in pending))
+        assert len(ids) == 2
+        assert outbox.form_digest(m.store, "analysts", ids, "hourly", clock.now) is not None
+        assert outbox.form_digest(m.store, "analysts", ids[:1], "hourly", clock.now) is None
+        assert [d.alert_ids for d in outbox.due_digests(m.store, clock.now)] == [alerts]
+        assert m.store.delivery_counts() == {"batched": 2}
