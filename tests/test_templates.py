@@ -263,3 +263,19 @@ def test_what_is_new_is_said_for_new_events_occurrences_and_places_changing_hand
         "Ukraine retook Kupiansk: the place has changed hands again")
     assert new("event", ["Russia captured Lyman"]) == (
         "Russia captured Lyman: no report you know has this")
+
+
+def test_a_digest_groups_by_topic_and_counts_claims_and_operator_notices_apart() -> None:
+    """A digest with a claim and a feed-failure notice names both counts in its title and
+    gives the notice its own group."""
+    from claimwatch.templates import sample_alert
+
+    notice = alert_context({}, alert_id=2, created="", topic_id="", kind="health",
+                           topic_name="claimwatch notices", title="[claimwatch] feed failing: X",
+                           body="Feed X has failed 5 times.\nLast error: HTTP 500")
+    title, body = Templates.build("text").render_digest(
+        digest_context([sample_alert(), notice], "daily digest"))
+    assert title == ("[claimwatch] 1 new claim, 1 notice (daily digest): "
+                     "Territorial claims (1), claimwatch notices (1)")
+    assert "== claimwatch notices (1) ==\n- [claimwatch] feed failing: X\n" in body
+    assert "Feed X has failed 5 times. Last error: HTTP 500" in body

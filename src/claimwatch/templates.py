@@ -68,7 +68,7 @@ def _text_finalize(value: Any) -> Any:
 
 def _title_finalize(value: Any) -> str:
     # Literal template text keeps its brackets; only the values are made inert.
-    return "" if value is None else _oneline(value).translate(_INERT)
+    return "" if value is None else re.sub(r"\s+", " ", str(value)).translate(_INERT)
 
 
 def _web_url(url: object) -> str:
@@ -129,8 +129,14 @@ def inert_title(text: str) -> str:
 
 # ---------------------------------------------------------------------- shipped templates
 TITLE = "[claimwatch] {{ alert.topic.name }}: {{ alert.headline }}"
+_COUNTS = (
+    "{% if digest.claims %}{{ digest.claims }} new claim{{ 's' if digest.claims != 1 }}"
+    "{% endif %}{{ ', ' if digest.claims and digest.notices }}"
+    "{% if digest.notices %}{{ digest.notices }} notice{{ 's' if digest.notices != 1 }}"
+    "{% endif %}"
+)
 DIGEST_TITLE = (
-    "[claimwatch] {{ digest.count }} new claim{{ 's' if digest.count != 1 }}"
+    "[claimwatch] " + _COUNTS +
     "{% if digest.reason %} ({{ digest.reason }}){% endif %}: "
     "{% for g in digest.groups %}{{ g.topic.name }} ({{ g.alerts|length }})"
     "{{ ', ' if not loop.last }}{% endfor %}"
@@ -220,7 +226,7 @@ _Topic: {{ alert.topic.name }} ({{ alert.topic.id }})_""",
 
 DIGEST_BODY = {
     "text": """\
-{{ digest.count }} new claim{{ 's' if digest.count != 1 }}\
+""" + _COUNTS + """\
 {% if digest.reason %} ({{ digest.reason }}){% endif +%}.
 {% for g in digest.groups %}
 
@@ -242,7 +248,7 @@ DIGEST_BODY = {
 {% endfor %}
 {% endfor %}""",
     "markdown": """\
-**{{ digest.count }} new claim{{ 's' if digest.count != 1 }}**{% if digest.reason %} \
+**""" + _COUNTS + """**{% if digest.reason %} \
 ({{ digest.reason }}){% endif +%}
 
 {% for g in digest.groups %}
@@ -264,7 +270,7 @@ DIGEST_BODY = {
 {% endfor %}
 {% endfor %}""",
     "html": """\
-<p><b>{{ digest.count }} new claim{{ 's' if digest.count != 1 }}</b>\
+<p><b>""" + _COUNTS + """</b>\
 {% if digest.reason %} ({{ digest.reason }}){% endif %}</p>
 {% for g in digest.groups %}
 <h3>{{ g.topic.name }} ({{ g.alerts|length }})</h3>
@@ -349,8 +355,9 @@ def digest_context(alerts: Sequence[Mapping[str, Any]], reason: str) -> dict[str
     for a in alerts:
         key = a["topic"]["id"] or "-"
         groups.setdefault(key, {"topic": a["topic"], "alerts": []})["alerts"].append(a)
-    return {"count": len(alerts), "reason": reason, "groups": list(groups.values()),
-            "alerts": list(alerts)}
+    claims = sum(1 for a in alerts if a["kind"] == "claim")
+    return {"count": len(alerts), "claims": claims, "notices": len(alerts) - claims,
+            "reason": reason, "groups": list(groups.values()), "alerts": list(alerts)}
 
 
 def sample_alert(*, full: bool = True) -> dict[str, Any]:
