@@ -268,3 +268,28 @@ def test_a_delivery_is_carried_by_one_digest_only(
         assert outbox.form_digest(m.store, "analysts", ids[:1], "hourly", clock.now) is None
         assert [d.alert_ids for d in outbox.due_digests(m.store, clock.now)] == [alerts]
         assert m.store.delivery_counts() == {"batched": 2}
+
+
+def test_quiet_hours_and_the_hourly_limit_together_never_exceed_the_limit(
+    server: LoopbackServer, receiver: Receiver, tmp_path: Path
+) -> None:
+    """With quiet hours and max_per_hour = 2: four alerts raised at night come as one
+    message at 07:00; two more at 07:05 come as one message (the hour's last); nothing
+    else in that hour, and every alert is delivered once."""
+    url = serve_captures(server)
+    config = monitor_settings(tmp_path, [url], pages=False, notifiers=[notifier(
+        receiver.url, quiet_hours="22:00-07:00", timezone="UTC", max_per_hour=2)])
+    clock = clock_at("2026-11-30T23:00:00+00:00")
+    with monitor(config, clock) as m:
+        assert m.tick()[0].alerts == 4
+        deliver_until(m, clock, datetime.fromisoformat("2026-12-01T07:00:00+00:00"), step=900)
+        [night] = receiver.messages
+        assert "4 new claims (held during quiet hours)" in night["title"]
+        serve_captures(server, ("Lyman", "Kupiansk"))
+        clock.advance(300)
+        feed = m.store.feeds()[0]
+        assert m.poll(feed).alerts == 2
+        deliver_until(m, clock, datetime.fromisoformat("2026-12-01T08:00:00+00:00"))
+        assert len(receiver.messages) == 2
+        assert "2 new claims (more than the hourly limit)" in receiver.messages[1]["title"]
+        assert m.store.delivery_counts() == {"sent": 6}

@@ -123,9 +123,14 @@ def plan(store: Store, policies: dict[str, Policy], now: datetime) -> dict[str, 
             if len(held) > 1 and outbox.form_digest(store, key, held, "quiet", now):
                 pending = [w for w in pending if w.id not in set(held)]
         due = [w for w in pending if w.next_try_at <= now]
-        if budget is not None and budget >= 1 and len(due) > budget:
-            # budget - 1 alerts go as themselves, the last message carries the rest.
-            outbox.form_digest(store, key, [w.id for w in due[budget - 1:]], "folded", now)
+        if budget is None or len(due) < 2:
+            continue
+        # Digests already waiting (a retry, the quiet hours' one) take their messages first.
+        room = budget - outbox.digests_due(store, key, now)
+        if 1 <= room < len(due):
+            # room - 1 alerts go as themselves, the last message left carries the rest.
+            # With no message left they all wait, and are folded when one is free again.
+            outbox.form_digest(store, key, [w.id for w in due[room - 1:]], "folded", now)
     return allowance
 
 

@@ -124,6 +124,14 @@ def due_digests(store: Store, now: datetime) -> list[PendingDigest]:
         return out
 
 
+def digests_due(store: Store, notifier: str, now: datetime) -> int:
+    with store.session() as s:
+        return int(s.exec(
+            select(func.count()).select_from(DigestRow).where(DigestRow.notifier == notifier)
+            .where(DigestRow.status == "pending").where(DigestRow.next_try_at <= to_db(now))
+        ).one())
+
+
 def digest_sent(store: Store, digest_id: int, now: datetime) -> None:
     """The digest and every delivery it carries are sent: one transaction."""
     with store.session() as s:
