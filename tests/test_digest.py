@@ -23,8 +23,8 @@ CAPTURES = {
     "Kostiantynivka": "Russia's defence ministry said on Monday that its forces had captured "
     "Kostiantynivka after months of fighting. The ministry released video of soldiers raising "
     "a flag over the town hall.",
-    "Huliaipole": "Moscow announced that its troops have seized Huliaipole, a farming town in "
-    "the south where the front had barely moved for two years. Kyiv called the report false.",
+    "Huliaipole": "Russia's army said on Tuesday it had captured Huliaipole after a three-week "
+    "assault. Ukrainian officials said the town's defenders were still holding their lines.",
     "Orikhiv": "Russian forces took full control of Orikhiv on Wednesday, the Russian military "
     "claimed, after a winter offensive on the southern front that cost both armies dearly.",
     "Druzhkivka": "The Kremlin says Druzhkivka has been captured by its army. Officials in "
