@@ -207,7 +207,7 @@ def check_record(document: str, evaluation: Evaluation, monitor) -> dict[str, ob
         alerts.append({
             "topic": draft.topic_id,
             "claim": claim.text,
-            "why": why_text(why),
+            "why": why_text(why, topic.name),
             "speaker": claim.speaker or None,
             "stance": claim.stance.value,
             "nearest_known": why["nearest_known"],

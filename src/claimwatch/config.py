@@ -193,6 +193,31 @@ class TopicConfig(_Frozen):
         return self
 
 
+_CLOCK_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d"
+
+
+def _zone(value: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r} (an IANA name such as "
+                         "\"Europe/Kyiv\" or \"UTC\")") from None
+    return value
+
+
+def _template(kind: str) -> AfterValidator:
+    def check(value: str) -> str:
+        if value:
+            from claimwatch.templates import check_template
+
+            check_template(value, kind)  # raises ValueError naming the problem and its line
+        return value
+
+    return AfterValidator(check)
+
+
 class NotifierConfig(_Frozen):
     url: str = Field(min_length=3)
     name: str = ""
@@ -200,6 +225,30 @@ class NotifierConfig(_Frozen):
     topics: tuple[str, ...] = ()
     # Receive operator notices (a feed keeps failing, and recovers).
     health: bool = True
+    # "instant": one message per alert; "hourly" / "daily": one digest per period.
+    mode: Literal["instant", "hourly", "daily"] = "instant"
+    # When the daily digest goes out, in `timezone`.
+    digest_at: Annotated[str, Field(pattern=rf"^{_CLOCK_TIME}$")] = "08:00"
+    # "22:00-07:00": nothing is sent then; alerts wait for the end (or the next digest).
+    quiet_hours: Annotated[str, Field(pattern=rf"^(?:{_CLOCK_TIME}-{_CLOCK_TIME})?$")] = ""
+    timezone: Annotated[str, AfterValidator(_zone)] = "UTC"
+    # At most this many messages in any hour; past it, waiting alerts are folded into one.
+    max_per_hour: int | None = Field(None, ge=1)
+    # The markup the body templates are written in; "auto": the shipped templates in the
+    # notifier's own format (Apprise's default for the service, or its ?format=).
+    format: Literal["auto", "text", "markdown", "html"] = "auto"
+    # Jinja2 templates (see docs/notifications.md); empty: the shipped default.
+    title: Annotated[str, _template("title")] = ""
+    body: Annotated[str, _template("body")] = ""
+    digest_title: Annotated[str, _template("digest_title")] = ""
+    digest_body: Annotated[str, _template("digest_body")] = ""
+
+    @model_validator(mode="after")
+    def _format_for_templates(self) -> NotifierConfig:
+        if (self.body or self.digest_body) and self.format == "auto":
+            raise ValueError("format: say which markup the body template is written in "
+                             "(\"text\", \"markdown\" or \"html\")")
+        return self
 
     @property
     def label(self) -> str:

@@ -18,16 +18,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from claimwatch import digest
 from claimwatch.config import Settings
 from claimwatch.errors import FeedError, FetchError
 from claimwatch.extract import extract_html
 from claimwatch.feeds import parse_feed
 from claimwatch.fetch import Fetcher
 from claimwatch.models import Document, Evaluation, FeedEntry
-from claimwatch.notify import CONSOLE, Notifiers, render_alert
+from claimwatch.notify import CONSOLE, Notifiers, record_context, render_alert
 from claimwatch.pipeline import Analyzer, Corpus
 from claimwatch.seeds import iter_files, read_document, seed_url
-from claimwatch.storage import NewAlert, Store, alert_key
+from claimwatch.storage import NewAlert, Store, alert_key, outbox
 from claimwatch.storage.tables import FeedRow
 
 log = logging.getLogger("claimwatch")
@@ -321,7 +322,9 @@ class Monitor:
             topic = self.settings.topic(draft.topic_id)
             if topic is None:
                 continue
-            title, body, why = render_alert(topic, draft, evaluation.document)
+            title, body, why = render_alert(
+                topic, draft, evaluation.document, place_names=self._place_names(),
+                lookup=lambda url: outbox.article_brief(self.store, url))
             claim = draft.lead.claim
             relevant = [e for e in claim.events if e.action in topic.event_actions]
             out.append(NewAlert(
@@ -330,6 +333,13 @@ class Monitor:
                 why=why, notifiers=self.notifiers.for_topic(topic.id),
             ))
         return out
+
+    def _place_names(self) -> dict[str, str]:
+        """Gazetteer ids to names, for events told in plain words."""
+        if getattr(self, "_names_of", None) is None or self._names_for is not self.analyzer:
+            self._names_of = {p.id: p.name for p in self.analyzer.gazetteer.names.values()}
+            self._names_for = self.analyzer
+        return self._names_of
 
     # ------------------------------------------------------------------ feed health
     def _succeeded(self, feed: FeedRow, etag: str | None, last_modified: str | None,
@@ -386,19 +396,44 @@ class Monitor:
 
     # ------------------------------------------------------------------ delivery
     def deliver(self) -> tuple[int, int]:
-        """Send what the outbox holds and is due; (sent, failed attempts)."""
-        sent = failed = 0
+        """Send what the outbox holds and is due; (sent, failed attempts).
+
+        Each notifier's policy (digest mode, quiet hours, hourly limit; see digest.py)
+        first turns what is due into digests and says what may be sent in this round."""
         now = self.clock()
+        policies = {k: digest.Policy.of(t.config) for k, t in self.notifiers.targets.items()}
+        allowance = digest.plan(self.store, policies, now)
+        batched_only = digest.digest_notifiers(policies)
+        sent, failed = self._deliver_single(now, allowance, batched_only)
+        more, fails = digest.send_digests(
+            self.store, self._send_digest, now=self.clock, allowance=allowance,
+            policies=policies, configured=self.notifiers.targets,
+            settings=self.settings.delivery, stopping=self.stopping.is_set,
+            on_result=self._digest_logged,
+        )
+        return sent + more, failed + fails
+
+    def _deliver_single(
+        self, now: datetime, allowance: dict[str, int | None], batched_only: set[str]
+    ) -> tuple[int, int]:
+        sent = failed = 0
         cfg = self.settings.delivery
         down: dict[str, str] = {}  # notifiers that failed in this round, with the error
-        for d in self.store.due_deliveries(now):
+        due = self.store.due_deliveries(now)
+        records = outbox.alert_records(self.store, sorted({d.alert_id for d in due}))
+        for d in due:
             if self.stopping.is_set():
                 break
             if d.notifier != CONSOLE and d.notifier not in self.notifiers.targets:
                 continue  # removed from the config: kept pending in case it comes back
+            left = allowance.get(d.notifier)
+            if d.notifier in batched_only or (left is not None and left <= 0):
+                continue  # it waits for a digest, the end of quiet hours or the hourly limit
             tried = d.notifier not in down
             if tried:
-                ok, error = self.notifiers.send(d.notifier, d.title, d.body)
+                title, body, fmt = self._rendered(d.notifier, d.title, d.body,
+                                                  records.get(d.alert_id))
+                ok, error = self.notifiers.send(d.notifier, title, body, fmt)
             else:
                 # It just failed: its other alerts wait for its next round instead of each
                 # paying another timeout now (and holding back the other notifiers).
@@ -406,6 +441,8 @@ class Monitor:
             now = self.clock()
             if ok:
                 self.store.delivery_sent(d.id, now)
+                if left is not None:
+                    allowance[d.notifier] = left - 1
                 sent += 1
                 log.info("delivered alert=%d to=%s", d.alert_id, self.notifiers.label(d.notifier))
                 continue
@@ -421,3 +458,37 @@ class Monitor:
                         self.notifiers.label(d.notifier), d.attempts + 1, error,
                         " (giving up)" if give_up else f" (retry in {int(delay)}s)")
         return sent, failed
+
+    def _topic_name(self, topic_id: str) -> str:
+        topic = self.settings.topic(topic_id)
+        return topic.name if topic else topic_id
+
+    def _rendered(
+        self, notifier: str, title: str, body: str, record: outbox.AlertRecord | None
+    ) -> tuple[str, str, str]:
+        """The notifier's rendering of a stored alert (the stored text if it is gone)."""
+        if notifier == CONSOLE or record is None:
+            return title, body, "text"
+        return self.notifiers.render(notifier, [record_context(record, self._topic_name)])
+
+    def _send_digest(self, notifier: str, alert_ids: tuple[int, ...], reason: str
+                     ) -> tuple[bool, str]:
+        records = outbox.alert_records(self.store, alert_ids)
+        alerts = [record_context(records[i], self._topic_name) for i in alert_ids if i in records]
+        if len(alerts) == 1 and reason == "quiet":
+            title, body, fmt = self.notifiers.render(notifier, alerts)  # one alert waited
+        else:
+            title, body, fmt = self.notifiers.render(notifier, alerts,
+                                                     digest.REASONS.get(reason, reason))
+        return self.notifiers.send(notifier, title, body, fmt)
+
+    def _digest_logged(self, d: outbox.PendingDigest, ok: bool, error: str, give_up: bool,
+                       delay: float) -> None:
+        label = self.notifiers.label(d.notifier)
+        if ok:
+            log.info("delivered %s digest=%d alerts=%d to=%s", d.reason, d.id,
+                     len(d.alert_ids), label)
+        else:
+            log.warning("delivery failed %s digest=%d alerts=%d to=%s attempt=%d: %s%s",
+                        d.reason, d.id, len(d.alert_ids), label, d.attempts + 1, error,
+                        " (giving up)" if give_up else f" (retry in {int(delay)}s)")

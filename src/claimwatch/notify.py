@@ -1,9 +1,13 @@
-"""Notifications: render alerts as text, send them with Apprise, one notifier at a time.
+"""Notifications: render alerts with each notifier's templates, send them with Apprise.
 
 Apprise logs failures instead of raising; we capture its log per attempt so the outbox
 records why a delivery failed, with secrets in URLs masked (Apprise's privacy URL form).
-Bodies are sent as TEXT: Apprise escapes them for HTML and Markdown services, so article
-text cannot inject markup into a notification.
+A body is rendered in the format its templates are written in (by default the notifier's
+own: Markdown for Slack, HTML for e-mail, text for ntfy) and sent declaring that format;
+templates.py escapes article text for it, so article text cannot inject markup.
+Alerts are rendered when they are sent, from what the store holds then (so "also reported
+by" is as complete as it can be); the text rendering stored with the alert is what
+`alerts show` prints and what a notifier gets if its template fails.
 """
 
 from __future__ import annotations
@@ -11,21 +15,23 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import apprise
 
+from claimwatch.alertview import ArticleLookup, alert_context, explain
 from claimwatch.config import NotifierConfig, TopicConfig
 from claimwatch.models import AlertDraft, Document
+from claimwatch.templates import Templates, digest_context
 
 log = logging.getLogger(__name__)
 
 CONSOLE = "console"  # the pseudo-notifier used when none is configured: the log
 _SECRETISH = re.compile(r"(?i)([a-z][a-z0-9+.-]*://)([^/@\s]+)@")
-_MAX_CLAIM = 600
-_MAX_OTHERS = 4
+HEALTH_GROUP = "claimwatch notices"
 
 
 @dataclass(frozen=True)
@@ -35,6 +41,18 @@ class Target:
     config: NotifierConfig
     apprise: apprise.Apprise | None
     secrets: tuple[str, ...] = ()  # parts of the URL that must never be shown
+    templates: Templates = field(default_factory=lambda: Templates.build("text"))
+
+
+def native_format(service: Any) -> str:
+    """The body format Apprise uses for this service when not told otherwise (its ?format=,
+    else the service's first format): "text", "markdown" or "html"."""
+    resolve = getattr(service, "resolve_format", None)
+    fmt = resolve(None) if resolve else service.notify_format
+    if isinstance(fmt, tuple | list):
+        fmt = fmt[0]
+    value = str(getattr(fmt, "value", fmt))
+    return value if value in ("text", "markdown", "html") else "text"
 
 
 def notifier_key(config: NotifierConfig) -> str:
@@ -91,7 +109,11 @@ class Notifiers:
             a = apprise.Apprise()
             a.add(service)
             label = cfg.name or safe_label(service.url(privacy=True), key)
-            self.targets[key] = Target(key, label, cfg, a, url_secrets(cfg.url))
+            fmt = native_format(service) if cfg.format == "auto" else cfg.format
+            templates = Templates.build(fmt, title=cfg.title, body=cfg.body,
+                                        digest_title=cfg.digest_title,
+                                        digest_body=cfg.digest_body)
+            self.targets[key] = Target(key, label, cfg, a, url_secrets(cfg.url), templates)
 
     @property
     def console(self) -> bool:
@@ -113,7 +135,29 @@ class Notifiers:
         t = self.targets.get(key)
         return t.label if t else key
 
-    def send(self, key: str, title: str, body: str) -> tuple[bool, str]:
+    def render(
+        self, key: str, alerts: Sequence[Mapping[str, Any]], reason: str = ""
+    ) -> tuple[str, str, str]:
+        """(title, body, format) of one alert, or of a digest when `reason` is given, with
+        the notifier's templates; the shipped text templates if those fail."""
+        target = self.targets.get(key)
+        templates = target.templates if target else Templates.build("text")
+        single = not reason and len(alerts) == 1
+        if single and alerts[0]["kind"] != "claim":
+            return alerts[0]["title"], alerts[0]["body"], "text"  # an operator notice
+        try:
+            if single:
+                return (*templates.render(alerts[0]), templates.fmt)
+            return (*templates.render_digest(digest_context(alerts, reason)), templates.fmt)
+        except Exception as exc:
+            log.error("template error for notifier %s: %s: %s (sent with the default)",
+                      self.label(key), type(exc).__name__, exc)
+            fallback = Templates.build("text")
+            if single:
+                return (*fallback.render(alerts[0]), "text")
+            return (*fallback.render_digest(digest_context(alerts, reason)), "text")
+
+    def send(self, key: str, title: str, body: str, body_format: str = "text") -> tuple[bool, str]:
         """Send one notification; (delivered, error line). Never raises."""
         if key == CONSOLE:
             log.warning("ALERT %s\n%s", title, body)
@@ -125,7 +169,7 @@ class Notifiers:
         with apprise.LogCapture(level=logging.WARNING) as captured:
             try:
                 ok = bool(target.apprise.notify(title=title, body=body,
-                                                body_format=apprise.NotifyFormat.TEXT))
+                                                body_format=apprise.NotifyFormat(body_format)))
             except Exception as exc:
                 ok, captured_text = False, f"{type(exc).__name__}: {exc}"
             else:
@@ -139,62 +183,31 @@ class Notifiers:
 
 # ---------------------------------------------------------------------- rendering
 def render_alert(
-    topic: TopicConfig, draft: AlertDraft, doc: Document
+    topic: TopicConfig, draft: AlertDraft, doc: Document, *,
+    place_names: Mapping[str, str] | None = None, lookup: ArticleLookup | None = None,
 ) -> tuple[str, str, dict[str, object]]:
-    """Title, body and a structured explanation of one alert."""
-    result = draft.lead
-    claim = result.claim
-    hit = next(h for h in result.hits if h.topic_id == topic.id)
-    novelty = result.novelty[topic.id]
-    why: dict[str, object] = {
-        "matched": list(hit.matched),
-        "novelty": novelty.reason,
-        "nearest_known": novelty.nearest.text if novelty.nearest else None,
-        "nearest_source": novelty.nearest.article_url if novelty.nearest else None,
-        "similarity": novelty.score,
-    }
-    who = claim.speaker or "not named in the text"
-    text = _one_line(claim.text)[:_MAX_CLAIM]
-    lines = [
-        f"Topic: {topic.name} ({topic.id})",
-        f"New claim: {text}",
-        f"Who: {who} ({claim.stance.value})",
-        f"Article: {_one_line(doc.title) or '(untitled)'}",
-        f"URL: {doc.url}",
-        f"Why: matched {', '.join(hit.matched)}; {novelty.reason}",
-    ]
-    if novelty.nearest is not None:
-        lines.append(
-            f"Nearest known claim ({novelty.score:.2f} similar, {novelty.nearest.article_url}): "
-            f"{_one_line(novelty.nearest.text)[:300]}"
-        )
-    else:
-        lines.append("Nearest known claim: none")
-    if draft.others:
-        lines.append("Also new in this article:")
-        lines += [f"- {_one_line(r.claim.text)[:300]}" for r in draft.others[:_MAX_OTHERS]]
-        if len(draft.others) > _MAX_OTHERS:
-            lines.append(f"- and {len(draft.others) - _MAX_OTHERS} more")
-    title = f"[claimwatch] {topic.name}: {_inert(_one_line(text)[:120])}"
-    return title, "\n".join(lines), why
+    """Title and body (the shipped text templates) and the stored record of one alert."""
+    why = explain(topic, draft, doc, place_names=place_names, lookup=lookup)
+    ctx = alert_context(why, alert_id=None, created="", topic_id=topic.id,
+                        topic_name=topic.name)
+    title, body = Templates.build("text").render(ctx)
+    return title, body, why
 
 
-def why_text(why: dict[str, object]) -> str:
-    nearest = why.get("nearest_known")
-    out = f"matched {', '.join(map(str, why.get('matched') or []))}; {why.get('novelty')}"
-    if nearest:
-        out += f"; nearest known claim ({why.get('similarity')}): {nearest}"
-    return out
+def why_text(why: Mapping[str, Any], topic_name: str = "") -> str:
+    """Why an alert fired, in plain words (no internal keys)."""
+    return str(alert_context(why, alert_id=None, created="", topic_id="",
+                             topic_name=topic_name or "the topic")["why"])
 
 
-# Apprise escapes a TEXT body for HTML and Markdown targets, but passes the title through
-# as it is, and some services render it: article text in a title must not form markup.
-_INERT = str.maketrans({"<": "‹", ">": "›", "[": "(", "]": ")"})
-
-
-def _inert(text: str) -> str:
-    return text.translate(_INERT)
-
-
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def record_context(record: Any, topic_name: Callable[[str], str]) -> dict[str, Any]:
+    """The template fields of a stored alert (storage.outbox.AlertRecord)."""
+    health = record.kind != "claim"
+    return alert_context(
+        record.why, alert_id=record.id, kind=record.kind,
+        created=record.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        topic_id=record.topic_id,
+        topic_name=HEALTH_GROUP if health else topic_name(record.topic_id),
+        sources=record.sources, title=record.title, body=record.body,
+        article=record.article, claim=record.claim,
+    )

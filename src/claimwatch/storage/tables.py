@@ -4,6 +4,7 @@
            └─ articles (url UNIQUE) ── claims       the corpus
     alerts (key UNIQUE) ─┬─ alert_sources          "also reported by"
                          └─ deliveries (alert_id, notifier) UNIQUE   the outbox
+    digests ── digest_items (delivery_id UNIQUE)    one message for several deliveries
 """
 
 from __future__ import annotations
@@ -132,3 +133,30 @@ class DeliveryRow(SQLModel, table=True):
     last_error: str | None = None
     sent_at: datetime | None = None
     created_at: datetime = Field(default_factory=utcnow)
+
+
+class DigestRow(SQLModel, table=True):
+    """One message covering several deliveries to one notifier (a digest, the alerts held
+    by quiet hours, or those folded by the rate limit): its own outbox entry."""
+
+    __tablename__ = "digests"
+
+    id: int | None = Field(default=None, primary_key=True)
+    notifier: str = Field(max_length=200, index=True)
+    reason: str = ""  # "hourly", "daily", "quiet", "folded"
+    status: str = Field(default="pending", index=True)  # pending | sent | failed
+    attempts: int = 0
+    next_try_at: datetime = Field(default_factory=utcnow, index=True)
+    last_error: str | None = None
+    sent_at: datetime | None = Field(default=None, index=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class DigestItemRow(SQLModel, table=True):
+    """A delivery carried by a digest; a delivery is in at most one digest."""
+
+    __tablename__ = "digest_items"
+
+    id: int | None = Field(default=None, primary_key=True)
+    digest_id: int = Field(foreign_key="digests.id", index=True)
+    delivery_id: int = Field(foreign_key="deliveries.id", unique=True)
