@@ -277,8 +277,10 @@ def stream(
             corpus.learn(evaluation, article_id=_STREAM_IDS + rank, claim_ids=ids,
                          only_topical=True)
             for draft in evaluation.alerts:
-                lead = ids[evaluation.claims.index(draft.lead)]
-                alerted.setdefault(lead, {})[draft.topic_id] = item.name
+                # As the store links: a later report of the alert's headline or lead.
+                for r, cid in zip(evaluation.claims, ids, strict=True):
+                    if r.claim.index < LEAD_SENTENCES:
+                        alerted.setdefault(cid, {})[draft.topic_id] = item.name
             # A claim made known by an earlier alert's claim carries that alert on.
             for r, cid in zip(evaluation.claims, ids, strict=True):
                 for t, n in r.novelty.items():

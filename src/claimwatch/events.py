@@ -129,6 +129,7 @@ _NEGATION = re.compile(
     r"wouldnt|shouldnt|couldnt|rul(e|ed|es|ing) out|refus\w*|avoid\w*|prevent\w*|escap\w*|"
     r"без|не|ні|нет)\b"
 )
+_AVOIDED = re.compile(r"avoid|prevent|escap")
 _AIM = re.compile(
     r"\b(push|pushing|pushed|aim|aims|aiming|seek|seeks|seeking|want|wants|wanted|try|tries|"
     r"trying|attempt\w*|plan|plans|planning|intend\w*|would|could|might|must|should|demand\w*|"
@@ -198,6 +199,8 @@ def extract_events(
             targets = [t for t in targets if t not in ("", "ukraine")]
             targets = sorted({*targets, kind}) if kind or not targets else targets
         mode = _mode(tokens, hit)
+        if mode == "avoided":
+            continue
         if historical and mode == "is":
             mode = "was"
         step = _annex_step(joined) if action == "annex" else ""
@@ -350,8 +353,10 @@ def _mode(tokens: list[str], hit: _Hit) -> str:
         if tokens[i] == BOUNDARY or tokens[i] in _CLAUSE_WORDS:
             start = i + 1
             break
-    if _NEGATION.search(" ".join(tokens[max(start, hit.start - 6) : hit.start])):
-        return "not"
+    negation = _NEGATION.search(" ".join(tokens[max(start, hit.start - 6) : hit.start]))
+    if negation:
+        # "withdrew to avoid encirclement": what was avoided is no event at all
+        return "avoided" if _AVOIDED.match(negation.group(0)) else "not"
     if _AIM.search(" ".join(tokens[start : hit.start])):
         return "aim"
     return "is"

@@ -383,12 +383,12 @@ class Store:
                 if novelty.is_new or novelty.nearest is None:
                     continue
                 root = s.get(ClaimRow, self._root_claim(s, novelty.nearest.id))
-                if root is None:
+                if root is None or root.idx >= LEAD_SENTENCES:
                     continue
-                # The alert that announced this very claim on this topic: an article that
-                # only shares background with the alert's article is not a report of it.
+                # The alert on the article whose headline or lead told this claim: an
+                # article that only shares background with it is not a report of it.
                 alert = s.exec(
-                    select(AlertRow).where(AlertRow.claim_id == root.id)
+                    select(AlertRow).where(AlertRow.article_id == root.article_id)
                     .where(AlertRow.topic_id == topic_id)
                 ).first()
                 if (alert is not None and alert.id is not None and alert.id not in out
