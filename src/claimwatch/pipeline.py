@@ -186,6 +186,9 @@ class Analyzer:
                     new_occurrence_after=cfg.new_occurrence_after,
                     event_actions=frozenset(cfg.event_actions),
                 )
+                if judged.is_new and topic.in_passing(tokens, claim.text):
+                    judged = Novelty(False, judged.score, judged.nearest,
+                                     "named in passing, in a list")
                 if historical and judged.is_new and not judged.reason.startswith("new event"):
                     # "occupied since March 2022", "in 2014": background, not news.
                     judged = Novelty(

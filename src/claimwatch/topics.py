@@ -83,6 +83,25 @@ class Topic:
     def id(self) -> str:
         return self.config.id
 
+    def in_passing(self, tokens: Sequence[str], sentence: str) -> bool:
+        """Is the topic named only as one item of a list ("sanctions, guarantees and the
+        Zaporizhzhia plant"), with none of its context words: a mention, not a claim?"""
+        if "," not in sentence or _find(tokens, self.context) or self.config.event_actions:
+            return False
+        starts = [i for i, _ in _find(tokens, self.terms)]
+        for groups in self.near:
+            starts += [min(i for i, _ in found) for found in (_find(tokens, g) for g in groups)
+                       if found][:1]
+        if not starts:
+            return False
+        for i in starts:
+            j = i - 1
+            while j >= 0 and tokens[j] in ("the", "russian-occupied", "occupied"):
+                j -= 1
+            if j < 0 or tokens[j] not in ("and", "or"):
+                return False
+        return True
+
     def recurs(self, tokens: Sequence[str]) -> frozenset[str]:
         """The kinds of recurring occurrence (a power loss, a strike) the sentence tells, as
         "topic#kind" keys."""
