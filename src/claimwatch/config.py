@@ -129,7 +129,7 @@ class DeliverySettings(_Frozen):
 class WebSettings(_Frozen):
     """The read-only dashboard, JSON API, health and metrics endpoints."""
 
-    # host:port; empty turns the web interface off.
+    # host:port (port 0: any free port, logged at start); empty turns the interface off.
     listen: str = "127.0.0.1:8080"
     # Required when `listen` is not a loopback address: sent as `Authorization: Bearer
     # TOKEN`, or as the password of HTTP Basic auth (what a browser asks for).
@@ -158,7 +158,7 @@ def listen_address(value: str) -> tuple[str, int]:
     """("host", port) from "host:port" or "[v6]:port"."""
     host, sep, port = value.strip().rpartition(":")
     host = host.strip("[]")
-    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
         raise ValueError(f"expected host:port such as 127.0.0.1:8080, got {value!r}")
     return host, int(port)
 
