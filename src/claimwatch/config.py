@@ -313,10 +313,27 @@ def parse_settings(text: str, source: str = "<config>") -> Settings:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, [f"not valid TOML: {exc}"]) from exc
+    _environment(raw)
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(source, _describe(exc, text)) from exc
+
+
+# Secrets and per-deployment addresses from the environment (containers, systemd
+# EnvironmentFile=) rather than the config file; they are validated like the file's values.
+ENVIRONMENT = {
+    "CLAIMWATCH_DATABASE_URL": ("database", "url"),
+    "CLAIMWATCH_WEB_LISTEN": ("web", "listen"),
+    "CLAIMWATCH_WEB_TOKEN": ("web", "token"),
+}
+
+
+def _environment(raw: dict[str, Any]) -> None:
+    for name, (table, key) in ENVIRONMENT.items():
+        value = os.environ.get(name)
+        if value is not None and isinstance(raw.setdefault(table, {}), dict):
+            raw[table][key] = value
 
 
 def _describe(exc: ValidationError, text: str) -> list[str]:
