@@ -72,7 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--part", help="only documents of this part (e.g. dev, aside)")
     e.add_argument("--lang", help="only documents in this language")
     e.add_argument("--quiet", action="store_true", help="scores only, no lists of documents")
-    sub.add_parser("feeds", help="each feed's state, last success, last error, next poll")
+    f = sub.add_parser("feeds", help="each feed's state, last success, last error, next poll; "
+                       "feeds import FILE.opml; feeds export [FILE.opml]")
+    f.add_argument("action", nargs="?", choices=["list", "import", "export"], default="list")
+    f.add_argument("file", nargs="?", help="the OPML file to import, or to export to "
+                   "(default: standard output)")
     a = sub.add_parser("alerts", help="list alerts, or show one with its sources")
     a.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     a.add_argument("id", nargs="?", type=int)
@@ -283,6 +287,18 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) ->
 
 
 def cmd_feeds(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    if args.action == "import":
+        return _feeds_import(args, config_path)
+    if args.action == "export":
+        from claimwatch.opml import write_opml
+
+        data = write_opml(settings.feeds)
+        if args.file:
+            Path(args.file).write_bytes(data)
+            print(f"exported {len(settings.feeds)} feed(s) to {args.file}", file=sys.stderr)
+        else:
+            sys.stdout.buffer.write(data)
+        return 0
     from claimwatch.monitor import utcnow
     from claimwatch.storage import Store
 
@@ -303,6 +319,36 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings, config_path: Path) -
             print(f"{'':<58} {r.url}")
         if r.last_error:
             print(f"{'':<58} last error ({_ts(r.last_error_at)}): {r.last_error}")
+    return 0
+
+
+def _feeds_import(args: argparse.Namespace, config_path: Path) -> int:
+    """Add an OPML file's feeds to the config file, keeping its comments; the running
+    daemon picks the edit up like any other."""
+    import tempfile
+
+    from claimwatch.opml import add_feeds, read_opml
+
+    if not args.file:
+        print("claimwatch: feeds import needs an OPML file", file=sys.stderr)
+        return 2
+    try:
+        feeds = read_opml(Path(args.file).read_bytes(), source=args.file)
+        text, added = add_feeds(config_path.read_text("utf-8"), feeds, source=str(config_path))
+        if added:
+            # Written whole or not at all: the daemon may be watching this file.
+            fd, tmp = tempfile.mkstemp(dir=config_path.parent, prefix=".claimwatch-")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.chmod(tmp, config_path.stat().st_mode & 0o7777)
+            os.replace(tmp, config_path)
+    except OSError as exc:
+        print(f"claimwatch: {exc.filename or args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"added {len(added)} feed(s) to {config_path}; "
+          f"{len(feeds) - len(added)} already configured")
+    for feed in added:
+        print(f"  + {feed.url}" + (f"  ({feed.name})" if feed.name else ""))
     return 0
 
 
