@@ -30,6 +30,8 @@ from tests.receiver import Receiver
 from tests.servers import LoopbackServer
 from tests.test_end_to_end import serve_site
 
+# A notifier that is down, with a password and a token in its URL: neither may ever show.
+DOWN_NOTIFIER = "json://user:hunter2@127.0.0.1:9/tok3n-abcdef"
 NEW_CLAIM = ("Russia says its forces captured Kostiantynivka on Tuesday, the defence ministry said "
             "in a statement on Wednesday.")
 
@@ -152,16 +154,18 @@ def daemon(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Daemon]:
     with LoopbackServer() as server:
         serve_site(server)
         config = write_config(tmp / "claimwatch.toml", feeds=[server.url("/feed.xml")],
-                              notifiers=[receiver.url], extra='[web]\nlisten = "127.0.0.1:0"')
+                              notifiers=[receiver.url, DOWN_NOTIFIER],
+                              extra='[web]\nlisten = "127.0.0.1:0"')
         d = start_daemon(config, tmp / "daemon.log")
         d.extra.update(receiver=receiver, feed=server.url("/feed.xml"))
         try:
             wait_for(lambda: len(receiver.messages) == 2, what="two alerts delivered")
-            # Delivery is recorded just after the send: wait until both rows say so.
-            wait_for(lambda: sum(
-                dl["status"] == "sent"
-                for a in request(d.url + "/api/alerts").json() for dl in a["deliveries"]) == 2,
-                what="deliveries recorded")
+            # Delivery is recorded just after the send: wait until the rows say so (and the
+            # notifier that is down has failed once for each alert).
+            wait_for(lambda: sorted(
+                (dl["status"], dl["attempts"] > 0)
+                for a in request(d.url + "/api/alerts").json() for dl in a["deliveries"]
+            ) == [("pending", True)] * 2 + [("sent", True)] * 2, what="deliveries recorded")
             yield d
         finally:
             stop_daemon(d)
@@ -184,6 +188,7 @@ def test_pages_render_alerts_feeds_topics_with_a_strict_csp(daemon: Daemon) -> N
     assert "Kupiansk" in page and "Zaporizhzhia" in page
     assert "Who</dt>" in page and "Nearest known claim</dt>" in page and "matched" in page
     assert page.count('class="delivery-sent"') == 2
+    assert page.count('class="delivery-pending"') == 2
     feeds = request(daemon.url + "/feeds").text
     assert daemon.extra["feed"] in feeds and '<td class="state">ok</td>' in feeds
     topics = request(daemon.url + "/topics").text
@@ -199,9 +204,10 @@ def test_api_gives_alerts_newest_first_with_deliveries_feeds_and_topics(daemon: 
     assert {a["topic"] for a in alerts} == {"zaporizhzhia-npp", "territorial-claims"}
     for a in alerts:
         assert a["claim"] and a["why"]["matched"] and a["article"]["url"].startswith("http")
-        [delivery] = a["deliveries"]
-        assert delivery["status"] == "sent" and delivery["attempts"] == 1
-        assert "/hook" not in delivery["notifier"]  # the path, where tokens live, is not shown
+        sent, down = sorted(a["deliveries"], key=lambda dl: dl["status"] != "sent")
+        assert sent["status"] == "sent" and sent["attempts"] == 1 and sent["sent_at"]
+        assert "/hook" not in sent["notifier"]  # the path, where tokens live, is not shown
+        assert down["status"] == "pending" and down["last_error"] and down["next_try_at"]
     assert request(daemon.url + "/api/alerts?limit=1").json()[0]["id"] == alerts[0]["id"]
     [feed] = request(daemon.url + "/api/feeds").json()
     assert feed["url"] == daemon.extra["feed"] and feed["state"] == "ok"
@@ -260,7 +266,7 @@ def test_metrics_parse_and_count_polls_alerts_deliveries_and_corpus(daemon: Daem
     sent = [v for (name, labels), v in samples.items()
             if name == "claimwatch_deliveries" and ("status", "sent") in labels]
     assert sent == [2]
-    assert samples[("claimwatch_pending_deliveries", ())] == 0
+    assert samples[("claimwatch_pending_deliveries", ())] == 2  # the notifier that is down
     assert samples[("claimwatch_corpus_articles", ())] >= 6  # 2 seeds + 4 pages
     assert samples[("claimwatch_corpus_claims", ())] > 0
     assert samples[("claimwatch_articles_total", (("result", "alerted"),))] == 2
@@ -268,6 +274,16 @@ def test_metrics_parse_and_count_polls_alerts_deliveries_and_corpus(daemon: Daem
         assert samples[("claimwatch_stage_seconds_count", (("stage", stage),))] >= 1, stage
     assert samples[("claimwatch_feeds", (("state", "ok"),))] == 1
     assert samples[("claimwatch_database_up", ())] == 1
+
+
+def test_notifier_secrets_never_show(daemon: Daemon) -> None:
+    """The down notifier's password and token appear on no page, in no API answer and in no
+    metric, though its failed deliveries are listed with their error."""
+    for path in ("/", "/feeds", "/topics", "/api/alerts", "/api/feeds", "/api/topics",
+                 "/metrics"):
+        text = request(daemon.url + path).text
+        assert "hunter2" not in text and "tok3n-abcdef" not in text, path
+    assert "127.0.0.1:9" in request(daemon.url + "/").text
 
 
 def test_requests_for_another_host_name_are_refused(daemon: Daemon) -> None:

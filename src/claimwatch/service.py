@@ -165,6 +165,9 @@ class Service:
                           exc.source, problem)
             return
         old_tick = self.monitor.settings.service.tick
+        if settings.web.listen != self.monitor.settings.web.listen:
+            log.warning("web.listen changed: it applies at the next start (the token applies "
+                        "now)")
         self.monitor.apply(settings)
         if settings.service.tick != old_tick and self.scheduler.running:
             self.scheduler.reschedule_job("tick", trigger="interval", seconds=settings.service.tick)
