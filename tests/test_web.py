@@ -294,7 +294,8 @@ def test_requests_for_another_host_name_are_refused(daemon: Daemon) -> None:
 
 def test_dashboard_in_headless_chromium(daemon: Daemon, tmp_path: Path) -> None:
     """Real Chromium shows the two alerts and the feed's health, with the page's own
-    stylesheet allowed by the CSP; a screenshot of each page is written."""
+    stylesheet allowed by the CSP; the check form, submitted without any script, shows
+    what a pasted text would raise; a screenshot of each page is written."""
     driver = chromium()
     try:
         driver.get(daemon.url + "/")
@@ -310,6 +311,12 @@ def test_dashboard_in_headless_chromium(daemon: Daemon, tmp_path: Path) -> None:
         state = driver.find_element("css selector", "tr.feed-ok td.state")
         assert state.text == "ok"
         driver.save_screenshot(str(tmp_path / "feeds.png"))
+        driver.get(daemon.url + "/check")
+        driver.find_element("name", "text").send_keys(NEW_CLAIM)
+        driver.find_element("css selector", "form button[type=submit]").click()
+        result = driver.find_element("css selector", "section.result")
+        assert "territorial-claims" in result.text and "Kostiantynivka" in result.text
+        driver.save_screenshot(str(tmp_path / "check.png"))
         logs = [e for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
         assert logs == []
     finally:
@@ -375,6 +382,22 @@ def test_token_is_required_when_set(tmp_path: Path) -> None:
         assert token not in d.stderr()
     finally:
         stop_daemon(d)
+
+
+def test_api_and_metrics_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    """On PostgreSQL the daemon is ready, and the API and the metrics read the database."""
+    config = write_config(tmp_path / "claimwatch.toml", database_url=postgres_url,
+                          extra='[web]\nlisten = "127.0.0.1:0"')
+    d = start_daemon(config, tmp_path / "daemon.log")
+    try:
+        assert request(d.url + "/readyz").json() == {"status": "ready"}
+        assert request(d.url + "/api/alerts").json() == []
+        metrics = {s.name: s.value for f in text_string_to_metric_families(
+            request(d.url + "/metrics").text) for s in f.samples if not s.labels}
+        assert metrics["claimwatch_database_up"] == 1
+        assert metrics["claimwatch_corpus_articles"] == 2  # the two seeds
+    finally:
+        assert stop_daemon(d) == 0
 
 
 def test_non_loopback_listen_without_token_is_a_config_error(tmp_path: Path) -> None:
