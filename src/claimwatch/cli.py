@@ -61,6 +61,12 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="what would these documents raise? (changes nothing)")
     c.add_argument("--json", action="store_true", help="one JSON object per document per line")
     c.add_argument("paths", nargs="+", help="HTML or text files, or directories of them")
+    b = sub.add_parser("backtest", help="judge the stored articles again with the current "
+                       "topics: what would have alerted (changes nothing)")
+    b.add_argument("--since", default="30d",
+                   help="articles stored within this long (e.g. 12h, 30d; default 30d)")
+    b.add_argument("--topic", help="only this topic id")
+    b.add_argument("--json", action="store_true", help="one JSON object per line")
     e = sub.add_parser("eval", help="precision/recall per topic on labelled documents")
     e.add_argument("file", help='JSONL: {"text" or "path", "alerts": [topic ids]} per line')
     e.add_argument("--db", action="store_true",
@@ -72,7 +78,11 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--part", help="only documents of this part (e.g. dev, aside)")
     e.add_argument("--lang", help="only documents in this language")
     e.add_argument("--quiet", action="store_true", help="scores only, no lists of documents")
-    sub.add_parser("feeds", help="each feed's state, last success, last error, next poll")
+    f = sub.add_parser("feeds", help="each feed's state, last success, last error, next poll; "
+                       "feeds import FILE.opml; feeds export [FILE.opml]")
+    f.add_argument("action", nargs="?", choices=["list", "import", "export"], default="list")
+    f.add_argument("file", nargs="?", help="the OPML file to import, or to export to "
+                   "(default: standard output)")
     a = sub.add_parser("alerts", help="list alerts, or show one with its sources")
     a.add_argument("action", nargs="?", choices=["list", "show"], default="list")
     a.add_argument("id", nargs="?", type=int)
@@ -136,10 +146,14 @@ def cmd_once(args: argparse.Namespace, settings: Settings, config_path: Path) ->
 
 
 def cmd_seed(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from claimwatch.progress import progress
+    from claimwatch.seeds import iter_files
+
+    paths = [Path(p) for p in args.paths] or list(settings.corpus.seeds)
+    files = list(iter_files(paths))
     monitor = _monitor(settings)
     try:
-        paths = [Path(p) for p in args.paths] or list(settings.corpus.seeds)
-        added, skipped = monitor.seed(paths)
+        added, skipped = monitor.seed(progress(files, desc="seed", unit="file"))
     finally:
         monitor.close()
     print(f"seeded {added} article(s); {skipped} already in the corpus")
@@ -241,6 +255,60 @@ def _check_text(document: str, evaluation: Evaluation, monitor) -> str:  # type:
     return "\n".join(lines)
 
 
+def cmd_backtest(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    from datetime import timedelta
+
+    from claimwatch.backtest import backtest
+    from claimwatch.config import parse_duration
+    from claimwatch.monitor import utcnow
+    from claimwatch.progress import progress
+    from claimwatch.storage import Store
+
+    try:
+        window = parse_duration(args.since)
+    except ValueError as exc:
+        print(f"claimwatch: --since: {exc}", file=sys.stderr)
+        return 2
+    if args.topic and settings.topic(args.topic) is None:
+        print(f"claimwatch: --topic: no topic {args.topic!r} in {config_path}", file=sys.stderr)
+        return 2
+    url = settings.database_url
+    if url.startswith("sqlite:///") and not Path(url.split("///", 1)[1]).exists():
+        print("claimwatch: no database yet: nothing stored to backtest", file=sys.stderr)
+        return 1
+    since = utcnow() - timedelta(seconds=window)
+    store = Store(url)
+    try:
+        result = backtest(settings, store, since=since, topic=args.topic,
+                          progress=lambda items, n: progress(items, desc="backtest", total=n))
+    finally:
+        store.close()
+    if args.json:
+        for w in result.would:
+            print(json.dumps({"topic": w.topic, "claim": w.claim, "speaker": w.speaker or None,
+                              "why": w.why, "article": w.article_url, "title": w.article_title,
+                              "stored_at": w.fetched_at.isoformat(),
+                              "raised_then": w.raised_then}, ensure_ascii=False))
+        for topic, title, article in result.no_longer:
+            print(json.dumps({"topic": topic, "article": article, "title": title,
+                              "no_longer": True}, ensure_ascii=False))
+        return 0
+    print(f"backtest of the articles stored since {_ts(since)} UTC with the current topics"
+          + (f" (topic {args.topic})" if args.topic else "") + f": {result.judged} judged")
+    for w in result.would:
+        print(f"  ALERT {w.topic} ({'raised then' if w.raised_then else 'NEW'}) "
+              f"{_ts(w.fetched_at)}: {w.claim}")
+        print(f"    who: {w.speaker or 'not named'}; why: {w.why}")
+        print(f"    article: {w.article_title or '(untitled)'} <{w.article_url}>")
+    for topic, title, article in result.no_longer:
+        print(f"  NO LONGER {topic}: {title} <{article}>")
+    new = sum(not w.raised_then for w in result.would)
+    print(f"{len(result.would)} alert(s) would be raised ({len(result.would) - new} as raised "
+          f"then, {new} new); {len(result.no_longer)} raised then would not be. "
+          "Nothing was changed.")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
     from claimwatch.evaluate import (
         by_language,
@@ -250,6 +318,7 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) ->
         score,
         stream,
     )
+    from claimwatch.progress import progress
 
     items = load_labelled(Path(args.file))
     if args.part:
@@ -267,7 +336,8 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) ->
             print(format_stream(f"stream of {name} ({len(items)} documents, {dates})", result))
             return 0
         for lang, group in by_language(items).items():
-            ours = score(monitor.analyzer, monitor.corpus, group, topics)
+            ours = score(monitor.analyzer, monitor.corpus,
+                         progress(group, desc=f"eval {lang}"), topics)
             base = score(monitor.analyzer, monitor.corpus, group, topics, keyword=True)
             fsd = score(monitor.analyzer, monitor.corpus, group, topics, fsd=True)
             print(format_scores(f"claimwatch on {name}, {lang} ({len(group)} documents)", ours,
@@ -283,6 +353,18 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) ->
 
 
 def cmd_feeds(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:
+    if args.action == "import":
+        return _feeds_import(args, config_path)
+    if args.action == "export":
+        from claimwatch.opml import write_opml
+
+        data = write_opml(settings.feeds)
+        if args.file:
+            Path(args.file).write_bytes(data)
+            print(f"exported {len(settings.feeds)} feed(s) to {args.file}", file=sys.stderr)
+        else:
+            sys.stdout.buffer.write(data)
+        return 0
     from claimwatch.monitor import utcnow
     from claimwatch.storage import Store
 
@@ -303,6 +385,36 @@ def cmd_feeds(args: argparse.Namespace, settings: Settings, config_path: Path) -
             print(f"{'':<58} {r.url}")
         if r.last_error:
             print(f"{'':<58} last error ({_ts(r.last_error_at)}): {r.last_error}")
+    return 0
+
+
+def _feeds_import(args: argparse.Namespace, config_path: Path) -> int:
+    """Add an OPML file's feeds to the config file, keeping its comments; the running
+    daemon picks the edit up like any other."""
+    import tempfile
+
+    from claimwatch.opml import add_feeds, read_opml
+
+    if not args.file:
+        print("claimwatch: feeds import needs an OPML file", file=sys.stderr)
+        return 2
+    try:
+        feeds = read_opml(Path(args.file).read_bytes(), source=args.file)
+        text, added = add_feeds(config_path.read_text("utf-8"), feeds, source=str(config_path))
+        if added:
+            # Written whole or not at all: the daemon may be watching this file.
+            fd, tmp = tempfile.mkstemp(dir=config_path.parent, prefix=".claimwatch-")
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.chmod(tmp, config_path.stat().st_mode & 0o7777)
+            os.replace(tmp, config_path)
+    except OSError as exc:
+        print(f"claimwatch: {exc.filename or args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    print(f"added {len(added)} feed(s) to {config_path}; "
+          f"{len(feeds) - len(added)} already configured")
+    for feed in added:
+        print(f"  + {feed.url}" + (f"  ({feed.name})" if feed.name else ""))
     return 0
 
 
@@ -383,6 +495,7 @@ COMMANDS = {
     "seed": cmd_seed,
     "check": cmd_check,
     "eval": cmd_eval,
+    "backtest": cmd_backtest,
     "feeds": cmd_feeds,
     "alerts": cmd_alerts,
     "notify": cmd_notify,

@@ -126,6 +126,54 @@ class DeliverySettings(_Frozen):
     give_up_after: Duration = 3 * 86400.0
 
 
+class WebSettings(_Frozen):
+    """The read-only dashboard, JSON API, health and metrics endpoints."""
+
+    # host:port (port 0: any free port, logged at start); empty turns the interface off.
+    listen: str = "127.0.0.1:8080"
+    # Required when `listen` is not a loopback address: sent as `Authorization: Bearer
+    # TOKEN`, or as the password of HTTP Basic auth (what a browser asks for).
+    token: str = ""
+
+    @field_validator("listen")
+    @classmethod
+    def _host_port(cls, value: str) -> str:
+        if value:
+            listen_address(value)
+        return value
+
+    @model_validator(mode="after")
+    def _token_off_loopback(self) -> WebSettings:
+        if self.listen and not _is_loopback(listen_address(self.listen)[0]) and (
+            len(self.token) < 16
+        ):
+            raise ValueError(
+                f"listening on {self.listen} (not loopback) needs web.token, at least 16 "
+                "characters"
+            )
+        return self
+
+
+def listen_address(value: str) -> tuple[str, int]:
+    """("host", port) from "host:port" or "[v6]:port"."""
+    host, sep, port = value.strip().rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 <= int(port) < 65536:
+        raise ValueError(f"expected host:port such as 127.0.0.1:8080, got {value!r}")
+    return host, int(port)
+
+
+def _is_loopback(host: str) -> bool:
+    import ipaddress
+
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 class FeedConfig(_Frozen):
     url: HttpUrl
     name: str = ""
@@ -266,6 +314,7 @@ class Settings(_Frozen):
     fetch: FetchSettings = FetchSettings()
     polling: PollingSettings = PollingSettings()
     delivery: DeliverySettings = DeliverySettings()
+    web: WebSettings = WebSettings()
     feeds: tuple[FeedConfig, ...] = ()
     topics: tuple[TopicConfig, ...] = ()
     notifiers: tuple[NotifierConfig, ...] = ()
@@ -313,10 +362,27 @@ def parse_settings(text: str, source: str = "<config>") -> Settings:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(source, [f"not valid TOML: {exc}"]) from exc
+    _environment(raw)
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(source, _describe(exc, text)) from exc
+
+
+# Secrets and per-deployment addresses from the environment (containers, systemd
+# EnvironmentFile=) rather than the config file; they are validated like the file's values.
+ENVIRONMENT = {
+    "CLAIMWATCH_DATABASE_URL": ("database", "url"),
+    "CLAIMWATCH_WEB_LISTEN": ("web", "listen"),
+    "CLAIMWATCH_WEB_TOKEN": ("web", "token"),
+}
+
+
+def _environment(raw: dict[str, Any]) -> None:
+    for name, (table, key) in ENVIRONMENT.items():
+        value = os.environ.get(name)
+        if value is not None and isinstance(raw.setdefault(table, {}), dict):
+            raw[table][key] = value
 
 
 def _describe(exc: ValidationError, text: str) -> list[str]:

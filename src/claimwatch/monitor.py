@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from claimwatch import digest
+from claimwatch import digest, metrics
 from claimwatch.config import Settings
 from claimwatch.errors import FeedError, FetchError
 from claimwatch.extract import extract_html
@@ -182,19 +182,21 @@ class Monitor:
         try:
             result = self._poll(feed)
         except (FetchError, FeedError) as exc:
-            return self._failed(feed, exc.reason, getattr(exc, "retry_after", None))
+            result = self._failed(feed, exc.reason, getattr(exc, "retry_after", None))
         except Exception as exc:
             log.exception("feed error url=%s unexpected %s", feed.url, type(exc).__name__)
-            return self._failed(feed, f"internal error: {type(exc).__name__}: {exc}", None)
+            result = self._failed(feed, f"internal error: {type(exc).__name__}: {exc}", None)
+        metrics.POLLS.labels(result.status).inc()
         return result
 
     def _poll(self, feed: FeedRow) -> PollResult:
         assert feed.id is not None
-        resp = self.fetcher.get(
-            feed.url, etag=feed.etag, last_modified=feed.last_modified,
-            accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, "
-            "text/xml;q=0.8, */*;q=0.5",
-        )
+        with metrics.timed("fetch_feed"):
+            resp = self.fetcher.get(
+                feed.url, etag=feed.etag, last_modified=feed.last_modified,
+                accept="application/rss+xml, application/atom+xml, application/xml;q=0.9, "
+                "text/xml;q=0.8, */*;q=0.5",
+            )
         now = self.clock()
         if resp.not_modified:
             self._succeeded(feed, feed.etag, feed.last_modified, now)
@@ -262,9 +264,12 @@ class Monitor:
 
     def _document(self, feed: FeedRow, entry: FeedEntry) -> Document | None:
         if entry.link and self.settings.fetch.fetch_pages:
-            resp = self.fetcher.get(entry.link, accept="text/html,application/xhtml+xml,*/*;q=0.5")
+            with metrics.timed("fetch_page"):
+                resp = self.fetcher.get(entry.link,
+                                        accept="text/html,application/xhtml+xml,*/*;q=0.5")
             if resp.body:
-                doc = extract_html(resp.body, url=entry.link)
+                with metrics.timed("extract"):
+                    doc = extract_html(resp.body, url=entry.link)
                 if doc is not None:
                     return Document(
                         url=entry.link,
@@ -286,8 +291,13 @@ class Monitor:
     def _process(self, doc: Document, *, feed: FeedRow, entry_key: str) -> int:
         with self._lock:
             self.refresh_corpus()
-            evaluation = self.analyzer.evaluate(doc, self.corpus)
-            recorded = self._record(evaluation, feed=feed, entry_key=entry_key)
+            with metrics.timed("evaluate"):
+                evaluation = self.analyzer.evaluate(doc, self.corpus)
+            with metrics.timed("record"):
+                recorded = self._record(evaluation, feed=feed, entry_key=entry_key)
+            result = ("replay" if recorded is None else "alerted" if recorded
+                      else "duplicate" if evaluation.duplicate_of else "quiet")
+            metrics.ARTICLES.labels(result).inc()
             return len(recorded) if recorded is not None else 0
 
     def _record(
@@ -433,7 +443,10 @@ class Monitor:
             if tried:
                 title, body, fmt = self._rendered(d.notifier, d.title, d.body,
                                                   records.get(d.alert_id))
-                ok, error = self.notifiers.send(d.notifier, title, body, fmt)
+                with metrics.timed("deliver"):
+                    ok, error = self.notifiers.send(d.notifier, title, body, fmt)
+                metrics.DELIVERIES.labels(self.notifiers.label(d.notifier),
+                                          "sent" if ok else "failed").inc()
             else:
                 # It just failed: its other alerts wait for its next round instead of each
                 # paying another timeout now (and holding back the other notifiers).

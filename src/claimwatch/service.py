@@ -18,6 +18,7 @@ from pathlib import Path
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from claimwatch import systemd
 from claimwatch.config import Settings, load_settings
 from claimwatch.errors import ConfigError
 from claimwatch.monitor import Monitor, utcnow
@@ -40,6 +41,8 @@ class Service:
         self._stop = threading.Event()
         self._reload = threading.Event()
         self._config_mtime = _mtime(config_path)
+        self._tick_started: float | None = None  # monotonic time of the tick in flight
+        self.web = None  # the web interface's server, when [web] listen is set
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(2)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
@@ -59,13 +62,24 @@ class Service:
             self.scheduler.add_job(self._tick, "interval", seconds=settings.service.tick,
                                    id="tick", next_run_time=utcnow())
             self.scheduler.start()
+            self._start_web(settings)
             self.state = State.RUNNING
             log.info("claimwatch running: %d feed(s), %d topic(s), notifiers: %s",
                      len(settings.feeds), len(settings.topics),
                      ", ".join(self.monitor.notifiers.label(k)
                                for k in self.monitor.notifiers.targets) or "log only")
+            systemd.notify("READY=1", f"STATUS=watching {len(settings.feeds)} feed(s)")
+            ping_every, last_ping = systemd.watchdog_interval(), 0.0
             while not self._stop.is_set():
-                self._stop.wait(1.0)
+                self._stop.wait(min(1.0, ping_every or 1.0))
+                if ping_every and time.monotonic() - last_ping >= ping_every * 0.9:
+                    # Only a healthy scheduler is vouched for: systemd restarts a silent one.
+                    problems = self.health()
+                    if not problems:
+                        systemd.notify("WATCHDOG=1")
+                        last_ping = time.monotonic()
+                    else:
+                        log.warning("not pinging the systemd watchdog: %s", "; ".join(problems))
                 if self._reload.is_set() or self._config_changed():
                     self._reload.clear()
                     self.reload()
@@ -74,6 +88,7 @@ class Service:
             code = 1
         finally:
             self.state = State.STOPPING
+            systemd.notify("STOPPING=1")
             self.monitor.stopping.set()
             self._shutdown()
             self.state = State.STOPPED
@@ -81,13 +96,53 @@ class Service:
         return code
 
     def _tick(self) -> None:
+        self._tick_started = time.monotonic()
         try:
             self.monitor.tick()
         except Exception:
             log.exception("tick failed")
+        finally:
+            self._tick_started = None
+
+    def _start_web(self, settings: Settings) -> None:
+        if not settings.web.listen:
+            return
+        from claimwatch.web import WebApp, WebServer
+
+        try:
+            self.web = WebServer(WebApp(self.monitor, self.ready), settings.web.listen).start()
+        except OSError as exc:
+            # The monitoring goes on: the dashboard is a window on it, not a part of it.
+            log.error("web interface off: cannot listen on %s: %s", settings.web.listen,
+                      exc.strerror or exc)
+
+    def health(self) -> list[str]:
+        """What is wrong with the scheduler (empty when it is healthy)."""
+        thread = getattr(self.scheduler, "_thread", None)
+        if not self.scheduler.running or thread is None or not thread.is_alive():
+            return ["scheduler not running"]
+        started, cfg = self._tick_started, self.monitor.settings
+        # A tick longer than the lease a poll holds on its feed is stuck, not busy.
+        limit = cfg.fetch.total_timeout * (cfg.polling.max_entries_per_poll + 2)
+        if started is not None and time.monotonic() - started > limit:
+            return [f"tick running for over {int(limit)}s"]
+        return []
+
+    def ready(self) -> list[str]:
+        """What keeps the daemon from being ready (empty when it is): /readyz."""
+        if self.state is not State.RUNNING:
+            return [f"service {self.state.value}"]
+        problems = self.health()
+        try:
+            self.monitor.store.ping()
+        except Exception as exc:
+            problems.append(f"database unreachable: {type(exc).__name__}")
+        return problems
 
     def _shutdown(self) -> None:
         grace = self.monitor.settings.service.shutdown_grace
+        if self.web is not None:
+            self.web.stop()
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         deadline = time.monotonic() + grace
@@ -110,6 +165,9 @@ class Service:
                           exc.source, problem)
             return
         old_tick = self.monitor.settings.service.tick
+        if settings.web.listen != self.monitor.settings.web.listen:
+            log.warning("web.listen changed: it applies at the next start (the token applies "
+                        "now)")
         self.monitor.apply(settings)
         if settings.service.tick != old_tick and self.scheduler.running:
             self.scheduler.reschedule_job("tick", trigger="interval", seconds=settings.service.tick)
