@@ -27,6 +27,10 @@ ZNPP = "zaporizhzhia-npp"
         # Paraphrases that share few words.
         pytest.param("Washington has floated shared management of the Zaporizhzhia nuclear "
                      "plant, Zelenskyy said.", set(), id="paraphrase-joint-format"),
+        pytest.param("The Kremlin said the withdrawal of Ukrainian troops from Donbas remains a "
+                     "key condition for any deal.", set(), id="position-told-as-a-noun"),
+        pytest.param("Peskov said the battlefield speaks for itself, pointing to Russia's "
+                     "continued advances in Donbas.", set(), id="advance-in-a-whole-region"),
         # Real news that was missed.
         pytest.param("Russian President Vladimir Putin signed treaties on Friday to annex four "
                      "Ukrainian regions.", {TERRITORY}, id="annexation-treaties"),

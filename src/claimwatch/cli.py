@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --stream: date every document today, as a feed read now would")
     e.add_argument("--part", help="only documents of this part (e.g. dev, aside)")
     e.add_argument("--lang", help="only documents in this language")
+    e.add_argument("--since", metavar="YYYY-MM-DD", help="only documents published then or later")
+    e.add_argument("--until", metavar="YYYY-MM-DD", help="only documents published before")
     e.add_argument("--quiet", action="store_true", help="scores only, no lists of documents")
     f = sub.add_parser("feeds", help="each feed's state, last success, last error, next poll; "
                        "feeds import FILE.opml; feeds export [FILE.opml]")
@@ -325,9 +327,16 @@ def cmd_eval(args: argparse.Namespace, settings: Settings, config_path: Path) ->
         items = [i for i in items if i.part == args.part]
     if args.lang:
         items = [i for i in items if i.lang == args.lang]
+    if args.since or args.until:
+        since = args.since or "0000-00-00"
+        until = args.until or "9999-99-99"
+        items = [i for i in items if i.published and
+                 since <= i.published.date().isoformat() < until]
     monitor = _corpus_monitor(settings, use_db=args.db)
     topics = [t.id for t in settings.topics]
     name = f"{args.file}{f' [{args.part}]' if args.part else ''}"
+    if args.since or args.until:
+        name += f" [{args.since or '...'} to {args.until or '...'}]"
     try:
         if args.stream:
             now = monitor.clock() if args.today else None

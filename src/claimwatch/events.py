@@ -201,6 +201,11 @@ def extract_events(
         mode = _mode(tokens, hit)
         if mode == "avoided":
             continue
+        if mode == "is" and _is_position(action, tokens, hit, joined):
+            mode = "aim"
+        if action == "advance":
+            # "advances in Donbas" is the war's course; an advance on a town is news.
+            targets = [t for t in targets if gazetteer.is_settlement(t)] or [""]
         if historical and mode == "is":
             mode = "was"
         step = _annex_step(joined) if action == "annex" else ""
@@ -279,6 +284,27 @@ _ANNEX_STEPS = (
     ("закон", "law"), ("treat", "treaty"), ("accession", "treaty"), ("sign", "treaty"),
     ("document", "treaty"), ("договор", "treaty"), ("договір", "treaty"),
 )
+
+
+# Words of negotiation: in their company a withdrawal or a cession is a position.
+_TALKS = re.compile(
+    r"\b(talks|negotiat\w*|peace (plan|deal|framework|proposal|agreement|settlement)|"
+    r"proposal\w*|framework|condition\w*|precondition\w*|demand\w*|concession\w*|"
+    r"settlement|deal|ceasefire|agreement|draft|provision\w*|terms|hinges?|stance|plan)\b"
+)
+
+
+def _is_position(action: str, tokens: list[str], hit: _Hit, joined: str) -> bool:
+    """Is an event told as happening in fact a position: ceding territory (which happens only
+    by agreement), or a withdrawal, a zone or control named as a noun or an infinitive in a
+    sentence about talks ("the withdrawal from Donbas remains a key condition")?"""
+    if action == "cede":
+        return True
+    if action not in ("withdraw", "zone", "control", "annex") or not _TALKS.search(joined):
+        return False
+    word = tokens[hit.start]
+    before = tokens[hit.start - 1] if hit.start else ""
+    return before == "to" or word.endswith(("al", "ing", "ion", "zone"))
 
 
 def _annex_step(joined: str) -> str:

@@ -38,6 +38,7 @@ _OBLASTS = {
     ("UA", "04"): "dnipropetrovsk", ("UA", "11"): "crimea", ("UA", "16"): "mykolaiv",
     ("RU", "41"): "kursk-region", ("RU", "09"): "belgorod-region", ("RU", "10"): "bryansk-region",
 }
+_OBLAST_IDS = frozenset(_OBLASTS.values())
 _CYRILLIC = re.compile(r"[а-яіїєґё]")
 # Case endings of Ukrainian and Russian place names, and what the name may end with instead.
 _CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -61,6 +62,11 @@ class Place:
 @dataclass(frozen=True)
 class Gazetteer:
     names: dict[str, Place]  # folded name ("krasnoarmeysk") -> place
+
+    def is_settlement(self, place_id: str) -> bool:
+        """A town or village (it lies in an oblast), not a region or an area."""
+        place = self.names.get(place_id.replace("-", " "))
+        return place is not None and place.within in _OBLAST_IDS
 
     def areas(self, place_id: str) -> frozenset[str]:
         """The place and every larger area it lies in: Pokrovsk, Donetsk, Donbas."""
