@@ -48,6 +48,8 @@ ZNPP = "zaporizhzhia-npp"
                      "Kherson and Zaporizhzhia regions.", {TERRITORY}, id="new-demands"),
         pytest.param("Ukraine's army confirmed on Monday that its troops had withdrawn from "
                      "Siversk.", {TERRITORY}, id="confirmation-after-denial"),
+        pytest.param("Under the leaked draft, the United States would recognise Crimea as "
+                     "Russian.", {TERRITORY}, id="recognition-in-a-plan"),
         # The plant named in passing.
         pytest.param("A Russian missile strike on the city of Zaporizhzhia, home to Europe's "
                      "largest nuclear plant, killed three people.", set(), id="city-strike"),

@@ -190,11 +190,11 @@ class NearRule(_Frozen):
 
 EVENT_ACTIONS = (
     "capture", "encircle", "enter", "advance", "withdraw", "retake",
-    "annex", "cede", "zone", "control",
+    "annex", "cede", "zone", "control", "recognize",
 )
 EventAction = Literal[
     "capture", "encircle", "enter", "advance", "withdraw", "retake",
-    "annex", "cede", "zone", "control",
+    "annex", "cede", "zone", "control", "recognize",
 ]
 
 

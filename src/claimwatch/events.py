@@ -53,6 +53,7 @@ _ACTIONS: dict[str, str] = {
     "annex": r"annex\w*|incorporat\w*|absorb\w*|accession|ratif(y|ied|ies|ying|ication)|"
     r"admit\w* (the )?(four |new )?(regions|territories)|(join|joined|joining|become|became) "
     r"(part of )?russia|присоедин\w*|приєдна\w*|анекс\w*|аннекс\w*|ратифи\w*",
+    "recognize": r"recogni[sz](e|ed|es|ing)|recognition",
     "cede": r"ced(e|ed|es|ing)|cession|give up|giving up|gave up|hand(ed|ing)? over|"
     r"surrender\w*|concession\w*|relinquish\w*|swap of territor\w*|territor\w* swap",
     "zone": r"demilitari[sz]ed zone|buffer zone|free economic zone|(?<!high[- ])security zone|"
@@ -300,7 +301,9 @@ def _is_position(action: str, tokens: list[str], hit: _Hit, joined: str) -> bool
     sentence about talks ("the withdrawal from Donbas remains a key condition")?"""
     if action == "cede":
         return True
-    if action not in ("withdraw", "zone", "control", "annex") or not _TALKS.search(joined):
+    if action not in ("withdraw", "zone", "control", "annex", "recognize") or not _TALKS.search(
+        joined
+    ):
         return False
     word = tokens[hit.start]
     before = tokens[hit.start - 1] if hit.start else ""

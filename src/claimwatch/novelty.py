@@ -35,7 +35,7 @@ STORY_SIMILARITY = 0.3
 _GENERAL_PLACES = frozenset({"", "ukraine"})
 # Positions in talks: who demands, offers or refuses which territory.
 _POSITION_ACTIONS = frozenset({"capture", "control", "cede", "withdraw", "annex", "zone",
-                               "enter", "retake"})
+                               "enter", "retake", "recognize"})
 _BROAD_AREAS = frozenset({"", "ukraine"})
 # Ways of telling that a place changed hands.
 _HANDS = frozenset({"capture", "retake", "withdraw"})
