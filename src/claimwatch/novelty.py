@@ -172,6 +172,10 @@ class ClaimIndex:
         if nearest is not None and score >= threshold:
             if kinds and _apart(claim, nearest, new_occurrence_after):
                 return Novelty(True, score, nearest, "new occurrence at another time")
+            figures = _figures(claim.text) - _figures(nearest.text)
+            if figures:
+                # "a 50/50 split", "33% each": the figures are the news in a known frame
+                return Novelty(True, score, nearest, f"new figures ({', '.join(sorted(figures))})")
             return Novelty(False, score, nearest, "same claim in close wording")
         if kinds and claim.when is not None:
             # Outlets tell one fire or one power loss in words that share little; the same
@@ -280,6 +284,26 @@ class ClaimIndex:
 
 def _is_position(ev: Event) -> bool:
     return ev.action in _POSITION_ACTIONS and (ev.mode in ("aim", "not") or ev.action == "zone")
+
+
+_FIGURE = re.compile(r"\b(\d+(?:[.,]\d+)?)\s*(%|percent|per cent|/\s*\d+)?", re.I)
+_DATE_NEAR = re.compile(
+    r"^(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)", re.I
+)
+
+
+def _figures(text: str) -> set[str]:
+    """Numbers a claim states, not its dates: "50%", "33", "6,000"."""
+    out = set()
+    for m in _FIGURE.finditer(text):
+        number = m.group(1)
+        before = text[max(0, m.start() - 10) : m.start()].lower()
+        if (len(number) == 4 and number.startswith(("19", "20"))) or _DATE_NEAR.match(
+            text[m.end(1) :].lstrip()
+        ) or re.search(r"(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\w*\.?\s*$", before):
+            continue
+        out.add(number.replace(",", ""))
+    return out
 
 
 @dataclass
