@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 
 class Receiver:
-    """Records every JSON notification; `down = True` makes it answer 503 (an outage)."""
+    """Records every JSON notification; `down = True` makes it answer 503 (an outage), and
+    `refuse_first = N` refuses the first N posts that way (a notifier that is slow to come up).
+    `arrived` holds the monotonic time each accepted message arrived."""
 
-    def __init__(self) -> None:
+    def __init__(self, refuse_first: int = 0) -> None:
         self.messages: list[dict[str, Any]] = []
+        self.arrived: list[float] = []
         self.refused = 0
         self.down = False
+        self.refuse_first = refuse_first
         self._lock = threading.Lock()
         owner = self
 
@@ -23,11 +28,12 @@ class Receiver:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 with owner._lock:
-                    if owner.down:
+                    if owner.down or owner.refused < owner.refuse_first:
                         owner.refused += 1
                         status = 503
                     else:
                         owner.messages.append(json.loads(body or b"{}"))
+                        owner.arrived.append(time.monotonic())
                         status = 200
                 self.send_response(status)
                 self.send_header("Content-Length", "0")

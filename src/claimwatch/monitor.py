@@ -3,7 +3,11 @@
 One poll of one feed: fetch (conditional GET) -> parse -> new entries only -> page fetch
 and extraction (or the feed's own text) -> evaluate against the corpus -> record the
 article, its claims, alerts and outbox rows in one transaction -> add to the corpus.
-Delivery reads the outbox separately, so a notifier that is down never holds up polling.
+Evaluating and recording are one serialised step (`_judging`): across the workers of this
+process and, on PostgreSQL, across every instance sharing the database, so two reports of
+one new claim can never both be judged new.
+Delivery reads the outbox separately, so a notifier that is down never holds up polling;
+`alert_raised` is set whenever an alert commits, to wake a delivery worker.
 """
 
 from __future__ import annotations
@@ -12,11 +16,14 @@ import logging
 import random
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+from sqlmodel import Session
 
 from claimwatch import digest, metrics
 from claimwatch.config import Settings
@@ -67,6 +74,8 @@ class Monitor:
         self.store = store or Store(settings.database_url)
         self._own_fetcher = fetcher is None
         self._lock = threading.RLock()  # one article at a time meets the corpus
+        self._delivering = threading.Lock()  # one delivery round at a time in this process
+        self.alert_raised = threading.Event()  # set when an alert commits
         self.settings = settings
         self.fetcher = fetcher or Fetcher(settings.fetch, stop=self.stopping)
         self.analyzer = Analyzer.build(
@@ -75,7 +84,7 @@ class Monitor:
         self.notifiers = Notifiers(settings.notifiers)
         self.corpus = Corpus()
         self._claims_upto = 0
-        self._loaded = False
+        self._articles_upto = 0
 
     # ------------------------------------------------------------------ lifecycle
     def start(self, *, seed_if_empty: bool = True) -> None:
@@ -111,7 +120,7 @@ class Monitor:
                 self.analyzer = Analyzer.build(
                     settings.topics, duplicate_threshold=settings.corpus.duplicate_threshold
                 )
-                self.corpus, self._claims_upto, self._loaded = Corpus(), 0, False
+                self.corpus, self._claims_upto, self._articles_upto = Corpus(), 0, 0
                 self.refresh_corpus()
             self.store.sync_feeds(settings.feeds, self.clock())
 
@@ -119,10 +128,9 @@ class Monitor:
     def refresh_corpus(self) -> None:
         """Bring the in-memory corpus up to date with the database (other instances too)."""
         with self._lock:
-            if not self._loaded:
-                for aid, url, fp in self.store.corpus_articles():
-                    self.corpus.duplicates.add(aid, url, fp)
-                self._loaded = True
+            for aid, url, fp in self.store.corpus_articles(self._articles_upto):
+                self.corpus.duplicates.add(aid, url, fp)
+                self._articles_upto = max(self._articles_upto, aid)
             for cid, sentence, url, published, idx in self.store.corpus_claims(
                 self._claims_upto
             ):
@@ -132,19 +140,34 @@ class Monitor:
     def seed(self, paths: Iterable[Path]) -> tuple[int, int]:
         """Load seed files into the corpus; (added, already there). Idempotent."""
         added = skipped = 0
-        with self._lock:
-            self.refresh_corpus()
-            for path in iter_files(paths):
-                doc = read_document(path, url=seed_url(path))
-                if self.store.article_id(doc.url) is not None:
-                    skipped += 1
-                    continue
+        for path in iter_files(paths):
+            doc = read_document(path, url=seed_url(path))
+            if self.store.article_id(doc.url) is not None:
+                skipped += 1
+                continue
+            with self._judging() as session:
                 evaluation = self.analyzer.evaluate(doc, self.corpus)
                 # A seed is knowledge even when it copies another seed.
                 evaluation = Evaluation(doc, evaluation.fingerprint, None, evaluation.claims)
-                self._record(evaluation, is_seed=True)
-                added += 1
+                if self._record(evaluation, session=session, is_seed=True) is not None:
+                    added += 1
+                else:
+                    skipped += 1  # another instance seeded it meanwhile
         return added, skipped
+
+    @contextmanager
+    def _judging(self) -> Iterator[Session]:
+        """The serialised step: hold it from refreshing the corpus to recording the outcome.
+
+        Threads of this process wait on `_lock` first, so at most one of them holds a
+        database connection waiting for the lock other instances hold. Inside, the corpus is
+        refreshed with what other instances recorded meanwhile, so the judgement sees every
+        claim recorded before it; the caller records in the yielded transaction, whose commit
+        releases the lock.
+        """
+        with self._lock, self.store.serialised() as session:
+            self.refresh_corpus()
+            yield session
 
     def check(self, doc: Document) -> Evaluation:
         """What `doc` would raise now, changing nothing."""
@@ -154,13 +177,26 @@ class Monitor:
 
     # ------------------------------------------------------------------ polling
     def tick(self) -> list[PollResult]:
-        """Poll the feeds that are due (in parallel), then deliver what is pending."""
-        now = self.clock()
-        lease = self.settings.fetch.total_timeout * (self.settings.polling.max_entries_per_poll + 2)
-        due = self.store.due_feeds(now, self.instance, lease)
-        results = self._poll_all(due)
+        """Poll the feeds that are due (in parallel), then deliver what is pending.
+
+        The step-by-step form for tests and tools; the daemon claims and polls feeds
+        without waiting for them (`claimwatch.workers`) and delivers on its own thread.
+        """
+        results = self._poll_all(self.claim_due())
         self.deliver()
         return results
+
+    @property
+    def lease_seconds(self) -> float:
+        """How long a claimed feed stays ours without news from its poll. The poll renews
+        it before each entry, so it only has to cover one fetch and one judgement; a lease
+        that runs out anyway costs a wasted poll elsewhere, never a second alert."""
+        return 3 * self.settings.fetch.total_timeout
+
+    def claim_due(self, limit: int | None = None, exclude: Sequence[int] = ()) -> list[FeedRow]:
+        """Lease up to `limit` due feeds (not those in `exclude`) to this instance."""
+        return self.store.due_feeds(self.clock(), self.instance, self.lease_seconds,
+                                    limit=limit, exclude=exclude)
 
     def run_once(self) -> list[PollResult]:
         """Poll every enabled feed now, as if all were due, and deliver."""
@@ -210,6 +246,8 @@ class Monitor:
         for entry in fresh[:limit]:
             if self.stopping.is_set():
                 break
+            self.store.renew_lease(feed.id, self.instance,
+                                   self.clock() + timedelta(seconds=self.lease_seconds))
             found = self._entry(feed, entry)
             if found is None:
                 deferred += 1
@@ -288,26 +326,32 @@ class Monitor:
         return Document(url=url, title=entry.title, text=entry.summary,
                         source=feed.name or feed.url, published=entry.published)
 
-    def _process(self, doc: Document, *, feed: FeedRow, entry_key: str) -> int:
-        with self._lock:
-            self.refresh_corpus()
+    def process(
+        self, doc: Document, *, feed: FeedRow | None = None, entry_key: str | None = None
+    ) -> int:
+        """Judge and record one document in the serialised step; the alerts it raised."""
+        with self._judging() as session:
             with metrics.timed("evaluate"):
                 evaluation = self.analyzer.evaluate(doc, self.corpus)
             with metrics.timed("record"):
-                recorded = self._record(evaluation, feed=feed, entry_key=entry_key)
+                recorded = self._record(evaluation, session=session, feed=feed,
+                                        entry_key=entry_key)
             result = ("replay" if recorded is None else "alerted" if recorded
                       else "duplicate" if evaluation.duplicate_of else "quiet")
             metrics.ARTICLES.labels(result).inc()
             return len(recorded) if recorded is not None else 0
 
+    def _process(self, doc: Document, *, feed: FeedRow, entry_key: str) -> int:
+        return self.process(doc, feed=feed, entry_key=entry_key)
+
     def _record(
-        self, evaluation: Evaluation, *, feed: FeedRow | None = None, entry_key: str | None = None,
-        is_seed: bool = False,
+        self, evaluation: Evaluation, *, session: Session, feed: FeedRow | None = None,
+        entry_key: str | None = None, is_seed: bool = False,
     ) -> list[int] | None:
         now = self.clock()
         alerts = [] if is_seed else self._alerts(evaluation)
         recorded = self.store.record_article(
-            evaluation, feed_id=feed.id if feed else None, entry_key=entry_key,
+            evaluation, session=session, feed_id=feed.id if feed else None, entry_key=entry_key,
             feed_url=feed.url if feed else None, is_seed=is_seed, only_topical=not is_seed,
             alerts=alerts, now=now,
         )
@@ -321,9 +365,14 @@ class Monitor:
             # its fingerprint is new knowledge.
             self.corpus.duplicates.add(recorded.article_id, evaluation.document.url,
                                        evaluation.fingerprint)
+        # Everything below these ids was refreshed before the judgement (the serialised step
+        # makes sure no other writer can commit a lower id later).
         self._claims_upto = max([self._claims_upto, *recorded.claim_ids])
+        self._articles_upto = max(self._articles_upto, recorded.article_id)
         for alert_id in recorded.alerts_created:
             log.info("alert raised id=%d article=%s", alert_id, evaluation.document.url)
+        if recorded.alerts_created:
+            self.alert_raised.set()
         return recorded.alerts_created
 
     def _alerts(self, evaluation: Evaluation) -> list[NewAlert]:
@@ -362,11 +411,10 @@ class Monitor:
         )
         if recovered:
             log.warning("feed recovered url=%s", feed.url)
-            self.store.add_health_alert(
+            self._health_alert(
                 f"health:recovered:{feed.url}:{now.isoformat()}",
                 f"[claimwatch] feed recovered: {feed.name or feed.url}",
-                f"Feed {feed.url} is being polled successfully again.",
-                self.notifiers.for_health(), now,
+                f"Feed {feed.url} is being polled successfully again.", now,
             )
 
     def _failed(self, feed: FeedRow, reason: str, retry_after: float | None) -> PollResult:
@@ -385,14 +433,17 @@ class Monitor:
         log.warning("feed error url=%s error=%s failures=%d retry_in=%ds", feed.url, reason,
                     count, int(backoff))
         if tell:
-            self.store.add_health_alert(
+            self._health_alert(
                 f"health:failing:{feed.url}:{now.isoformat()}",
                 f"[claimwatch] feed failing: {feed.name or feed.url}",
                 f"Feed {feed.url} has failed {count} times in a row.\nLast error: {reason}\n"
-                "claimwatch keeps retrying with backoff and will say when it recovers.",
-                self.notifiers.for_health(), now,
+                "claimwatch keeps retrying with backoff and will say when it recovers.", now,
             )
         return PollResult(feed.url, "error", error=reason)
+
+    def _health_alert(self, key: str, title: str, body: str, now: datetime) -> None:
+        if self.store.add_health_alert(key, title, body, self.notifiers.for_health(), now):
+            self.alert_raised.set()
 
     def _interval(self, feed: FeedRow) -> float:
         cfg = next((f for f in self.settings.feeds if f.url == feed.url), None)
@@ -409,7 +460,14 @@ class Monitor:
         """Send what the outbox holds and is due; (sent, failed attempts).
 
         Each notifier's policy (digest mode, quiet hours, hourly limit; see digest.py)
-        first turns what is due into digests and says what may be sent in this round."""
+        first turns what is due into digests and says what may be sent in this round.
+        One round at a time in this process; across instances each delivery is claimed
+        (`Store.claim_delivery`) while it is sent, so two instances never send it both.
+        """
+        with self._delivering:
+            return self._deliver()
+
+    def _deliver(self) -> tuple[int, int]:
         now = self.clock()
         policies = {k: digest.Policy.of(t.config) for k, t in self.notifiers.targets.items()}
         allowance = digest.plan(self.store, policies, now)
@@ -428,49 +486,58 @@ class Monitor:
     ) -> tuple[int, int]:
         sent = failed = 0
         cfg = self.settings.delivery
+        notifiers = self.notifiers  # a reload may swap it: one round uses one set
         down: dict[str, str] = {}  # notifiers that failed in this round, with the error
         due = self.store.due_deliveries(now)
         records = outbox.alert_records(self.store, sorted({d.alert_id for d in due}))
         for d in due:
             if self.stopping.is_set():
                 break
-            if d.notifier != CONSOLE and d.notifier not in self.notifiers.targets:
+            if d.notifier != CONSOLE and d.notifier not in notifiers.targets:
                 continue  # removed from the config: kept pending in case it comes back
             left = allowance.get(d.notifier)
             if d.notifier in batched_only or (left is not None and left <= 0):
                 continue  # it waits for a digest, the end of quiet hours or the hourly limit
-            tried = d.notifier not in down
-            if tried:
-                title, body, fmt = self._rendered(d.notifier, d.title, d.body,
-                                                  records.get(d.alert_id))
-                with metrics.timed("deliver"):
-                    ok, error = self.notifiers.send(d.notifier, title, body, fmt)
-                metrics.DELIVERIES.labels(self.notifiers.label(d.notifier),
-                                          "sent" if ok else "failed").inc()
-            else:
-                # It just failed: its other alerts wait for its next round instead of each
-                # paying another timeout now (and holding back the other notifiers).
-                ok, error = False, down[d.notifier]
-            now = self.clock()
-            if ok:
-                self.store.delivery_sent(d.id, now)
-                if left is not None:
-                    allowance[d.notifier] = left - 1
-                sent += 1
-                log.info("delivered alert=%d to=%s", d.alert_id, self.notifiers.label(d.notifier))
-                continue
-            down[d.notifier] = error
-            delay = min(cfg.retry_max, cfg.retry_initial * (2 ** min(d.attempts, 16)))
-            give_up = (now - d.created_at).total_seconds() > cfg.give_up_after
-            self.store.delivery_failed(d.id, error, next_try_at=now + timedelta(seconds=delay),
-                                       give_up=give_up)
+            with self.store.claim_delivery(d.id, now) as claim:
+                if claim is None:
+                    continue  # sent or held by another instance since the list was read
+                tried = d.notifier not in down
+                if tried:
+                    title, body, fmt = self._rendered(d.notifier, d.title, d.body,
+                                                      records.get(d.alert_id))
+                    with metrics.timed("deliver"):
+                        ok, error = notifiers.send(d.notifier, title, body, fmt)
+                    metrics.DELIVERIES.labels(notifiers.label(d.notifier),
+                                              "sent" if ok else "failed").inc()
+                else:
+                    # It just failed: its other alerts wait for its next round instead of
+                    # each paying another timeout now (and holding back the other notifiers).
+                    ok, error = False, down[d.notifier]
+                now = self.clock()
+                if ok:
+                    claim.sent(now)
+                    if left is not None:
+                        allowance[d.notifier] = left - 1
+                    sent += 1
+                    log.info("delivered alert=%d to=%s", d.alert_id, notifiers.label(d.notifier))
+                    continue
+                down[d.notifier] = error
+                delay = min(cfg.retry_max, cfg.retry_initial * (2 ** min(d.attempts, 16)))
+                give_up = (now - d.created_at).total_seconds() > cfg.give_up_after
+                claim.failed(error, next_try_at=now + timedelta(seconds=delay), give_up=give_up)
             if not tried and not give_up:
                 continue
             failed += 1
             log.warning("delivery failed alert=%d to=%s attempt=%d: %s%s", d.alert_id,
-                        self.notifiers.label(d.notifier), d.attempts + 1, error,
+                        notifiers.label(d.notifier), d.attempts + 1, error,
                         " (giving up)" if give_up else f" (retry in {int(delay)}s)")
         return sent, failed
+
+    def next_delivery_at(self) -> datetime | None:
+        """When the earliest pending delivery to a configured notifier is due."""
+        notifiers = self.notifiers
+        keys = [CONSOLE] if notifiers.console else list(notifiers.targets)
+        return self.store.next_delivery_at(keys)
 
     def _topic_name(self, topic_id: str) -> str:
         topic = self.settings.topic(topic_id)

@@ -1,9 +1,11 @@
 """The daemon: APScheduler drives the monitor; signals stop or reload it.
 
 One `tick` job asks the database for due feeds (the schedule lives in the feed rows, not in
-one scheduler job per feed) and delivers pending alerts. Signal handlers only set flags;
-the main thread acts on them. Shutdown is bounded: work in flight gets `shutdown_grace`
-seconds, and anything cut short is safe, because each article is one transaction.
+one scheduler job per feed) and hands them to the poll workers without waiting for them;
+a delivery worker sends alerts as they commit (claimwatch.workers). Signal handlers only
+set flags; the main thread acts on them. Shutdown is bounded: work in flight gets
+`shutdown_grace` seconds, and anything cut short is safe, because each article is one
+transaction and each delivery stays pending until it is sent.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from claimwatch import systemd
 from claimwatch.config import Settings, load_settings
 from claimwatch.errors import ConfigError
 from claimwatch.monitor import Monitor, utcnow
+from claimwatch.workers import DeliveryWorker, Poller
 
 log = logging.getLogger("claimwatch")
 
@@ -37,6 +40,8 @@ class Service:
     def __init__(self, settings: Settings, config_path: Path | None) -> None:
         self.config_path = config_path
         self.monitor = Monitor(settings)
+        self.poller = Poller(self.monitor)
+        self.delivery = DeliveryWorker(self.monitor)
         self.state = State.STARTING
         self._stop = threading.Event()
         self._reload = threading.Event()
@@ -44,7 +49,7 @@ class Service:
         self._tick_started: float | None = None  # monotonic time of the tick in flight
         self.web = None  # the web interface's server, when [web] listen is set
         self.scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(2)},
+            executors={"default": ThreadPoolExecutor(1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
             timezone="UTC",
         )
@@ -62,10 +67,11 @@ class Service:
             self.scheduler.add_job(self._tick, "interval", seconds=settings.service.tick,
                                    id="tick", next_run_time=utcnow())
             self.scheduler.start()
+            self.delivery.start()
             self._start_web(settings)
             self.state = State.RUNNING
-            log.info("claimwatch running: %d feed(s), %d topic(s), notifiers: %s",
-                     len(settings.feeds), len(settings.topics),
+            log.info("claimwatch running: instance %s, %d feed(s), %d topic(s), notifiers: %s",
+                     self.monitor.instance, len(settings.feeds), len(settings.topics),
                      ", ".join(self.monitor.notifiers.label(k)
                                for k in self.monitor.notifiers.targets) or "log only")
             systemd.notify("READY=1", f"STATUS=watching {len(settings.feeds)} feed(s)")
@@ -98,7 +104,7 @@ class Service:
     def _tick(self) -> None:
         self._tick_started = time.monotonic()
         try:
-            self.monitor.tick()
+            self.poller.tick()
         except Exception:
             log.exception("tick failed")
         finally:
@@ -121,9 +127,12 @@ class Service:
         thread = getattr(self.scheduler, "_thread", None)
         if not self.scheduler.running or thread is None or not thread.is_alive():
             return ["scheduler not running"]
-        started, cfg = self._tick_started, self.monitor.settings
-        # A tick longer than the lease a poll holds on its feed is stuck, not busy.
-        limit = cfg.fetch.total_timeout * (cfg.polling.max_entries_per_poll + 2)
+        if not self.delivery.alive:
+            return ["delivery worker not running"]
+        started = self._tick_started
+        # A tick only claims feeds (a database query): one longer than a feed's lease is
+        # stuck, not busy.
+        limit = self.monitor.lease_seconds
         if started is not None and time.monotonic() - started > limit:
             return [f"tick running for over {int(limit)}s"]
         return []
@@ -146,10 +155,13 @@ class Service:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         deadline = time.monotonic() + grace
-        # Wait for a tick in flight, bounded; the threads are abandoned after that.
-        for t in threading.enumerate():
-            if t is not threading.current_thread() and not t.daemon and t.name != "MainThread":
-                t.join(max(0.0, deadline - time.monotonic()))
+        # Polls and a delivery in flight get the grace; after it they are abandoned (each
+        # article is one transaction; an unsent delivery stays pending).
+        polls_done = self.poller.shutdown(deadline)
+        delivery_done = self.delivery.join(deadline)
+        if not (polls_done and delivery_done):
+            log.warning("stopping with work still in flight after %ss (it is safe: it will be "
+                        "done again)", grace)
         self.monitor.close()
 
     def reload(self) -> None:

@@ -12,11 +12,12 @@ import hashlib
 import json
 import os
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, func, or_, text
+from sqlalchemy import event, func, or_, text, update
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, create_engine, select
@@ -78,6 +79,28 @@ class PendingDelivery:
     created_at: datetime
 
 
+class DeliveryClaim:
+    """The outcome of one delivery attempt, written to its held outbox row."""
+
+    def __init__(self, row: DeliveryRow) -> None:
+        self.row = row
+        self.decided = False
+
+    def sent(self, now: datetime) -> None:
+        self.row.status, self.row.sent_at = "sent", to_db(now)
+        self.row.attempts += 1
+        self.row.last_error = None
+        self.decided = True
+
+    def failed(self, error: str, *, next_try_at: datetime, give_up: bool) -> None:
+        self.row.attempts += 1
+        self.row.last_error = error[:1000]
+        self.row.next_try_at = to_db(next_try_at)  # type: ignore[assignment]
+        if give_up:
+            self.row.status = "failed"
+        self.decided = True
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite:"):
         path = url.split("///", 1)[1] if "///" in url else ""
@@ -109,11 +132,22 @@ def _private_file(path: Path) -> None:
         path.chmod(0o600)  # the database is ours: no one else reads it
 
 
+# The key of the PostgreSQL advisory lock that serialises judging and recording: any fixed
+# 64-bit number no other application on the database uses ("claimwa" in ASCII).
+JUDGE_LOCK = 0x636C61696D7761
+
+
 class Store:
     def __init__(self, url: str) -> None:
         self.url = url
         self.engine = make_engine(url)
-        SQLModel.metadata.create_all(self.engine)
+        self.is_postgres = not url.startswith("sqlite")
+        with self.engine.begin() as conn:
+            if self.is_postgres:
+                # Instances starting together on an empty database would race to create
+                # the same tables; one at a time, the others find them there.
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": JUDGE_LOCK})
+            SQLModel.metadata.create_all(conn)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -125,7 +159,7 @@ class Store:
     def sync_feeds(self, feeds: Sequence[FeedConfig], now: datetime) -> None:
         """Make the feed rows match the config: add new ones, disable removed ones."""
         wanted = {f.url: f for f in feeds}
-        with self.session() as s:
+        with self.serialised() as s:  # instances starting together add each feed once
             rows = {r.url: r for r in s.exec(select(FeedRow)).all()}
             for url, cfg in wanted.items():
                 row = rows.get(url)
@@ -145,10 +179,12 @@ class Store:
         with self.session() as s:
             return [_feed_aware(r) for r in s.exec(select(FeedRow).order_by(FeedRow.id)).all()]
 
-    def due_feeds(self, now: datetime, owner: str, lease_seconds: float) -> list[FeedRow]:
-        """Claim the enabled feeds whose time has come (a lease keeps other instances off)."""
-        from datetime import timedelta
-
+    def due_feeds(
+        self, now: datetime, owner: str, lease_seconds: float, *, limit: int | None = None,
+        exclude: Sequence[int] = (),
+    ) -> list[FeedRow]:
+        """Claim the enabled feeds whose time has come (a lease keeps other instances off):
+        at most `limit`, none of `exclude` (the feeds this instance is polling already)."""
         until = to_db(now + timedelta(seconds=lease_seconds))
         with self.session() as s:
             q = (
@@ -156,9 +192,13 @@ class Store:
                 .where(FeedRow.enabled == True)  # noqa: E712 - SQL expression
                 .where(FeedRow.next_check_at <= to_db(now))
                 .where(or_(FeedRow.lease_until == None, FeedRow.lease_until < to_db(now)))  # noqa: E711
-                .order_by(FeedRow.next_check_at)
+                .order_by(FeedRow.next_check_at)  # type: ignore[arg-type]
             )
-            if not self.url.startswith("sqlite"):
+            if exclude:
+                q = q.where(FeedRow.id.not_in(list(exclude)))  # type: ignore[union-attr]
+            if limit is not None:
+                q = q.limit(limit)
+            if self.is_postgres:
                 q = q.with_for_update(skip_locked=True)
             rows = s.exec(q).all()
             for r in rows:
@@ -207,6 +247,15 @@ class Store:
             s.commit()
             return row.error_count, tell
 
+    def renew_lease(self, feed_id: int, owner: str, until: datetime) -> None:
+        """Extend a lease this instance holds (a long poll); a lease it lost stays lost."""
+        with self.session() as s:
+            s.exec(update(FeedRow)  # type: ignore[call-overload]
+                   .where(FeedRow.id == feed_id)  # type: ignore[arg-type]
+                   .where(FeedRow.lease_owner == owner)  # type: ignore[arg-type]
+                   .values(lease_until=to_db(until)))
+            s.commit()
+
     def release_feed(self, feed_id: int) -> None:
         with self.session() as s:
             row = s.get(FeedRow, feed_id)
@@ -244,10 +293,15 @@ class Store:
         with self.session() as s:
             return int(s.exec(select(func.count()).select_from(ArticleRow)).one())
 
-    def corpus_articles(self) -> Iterator[tuple[int, str, Fingerprint]]:
+    def corpus_articles(self, after_id: int = 0) -> Iterator[tuple[int, str, Fingerprint]]:
+        """(article id, url, fingerprint) of every stored article after `after_id`."""
         with self.session() as s:
-            q = select(ArticleRow.id, ArticleRow.url, ArticleRow.content_hash,
+            q = (
+                select(ArticleRow.id, ArticleRow.url, ArticleRow.content_hash,
                        ArticleRow.signature, ArticleRow.shingles)
+                .where(ArticleRow.id > after_id)  # type: ignore[operator]
+                .order_by(ArticleRow.id)  # type: ignore[arg-type]
+            )
             for aid, url, h, sig, n in s.exec(q):
                 signature = tuple(int(x) for x in sig.split()) if sig else ()
                 if signature:
@@ -269,10 +323,26 @@ class Store:
             for cid, sentence, url, published, idx in s.exec(q):
                 yield cid, sentence, url, aware(published), idx
 
+    @contextmanager
+    def serialised(self) -> Iterator[Session]:
+        """A transaction in which judging and recording happen one at a time across every
+        instance sharing the database; pass it to `record_article`, which commits it.
+
+        On PostgreSQL a transaction-scoped advisory lock, released by the commit or rollback
+        that ends the transaction (so by a crash too: the connection drops). On SQLite one
+        process writes the file and the monitor's own lock serialises its workers.
+        """
+        with self.session() as s:
+            if self.is_postgres:
+                s.connection().execute(text("SELECT pg_advisory_xact_lock(:key)"),
+                                       {"key": JUDGE_LOCK})
+            yield s
+
     def record_article(
         self,
         evaluation: Evaluation,
         *,
+        session: Session | None = None,
         feed_id: int | None = None,
         entry_key: str | None = None,
         feed_url: str | None = None,
@@ -284,11 +354,12 @@ class Store:
         """Store an article with its claims, alerts and outbox rows in one transaction.
 
         Returns None when the article's URL is already stored (a replay after a crash or a
-        race with another instance): nothing is written twice.
+        race with another instance): nothing is written twice. `session` is the transaction
+        of `serialised()` when the caller judged the article inside it.
         """
         doc, fp = evaluation.document, evaluation.fingerprint
         original = evaluation.duplicate_of
-        with self.session() as s:
+        with session or self.session() as s:
             article = ArticleRow(
                 url=doc.url, title=doc.title[:1000], source=doc.source[:300],
                 feed_url=feed_url, published=to_db(doc.published), fetched_at=to_db(now),
@@ -488,13 +559,38 @@ class Store:
                 for d, a in s.exec(q).all()
             ]
 
+    @contextmanager
+    def claim_delivery(self, delivery_id: int, now: datetime) -> Iterator[DeliveryClaim | None]:
+        """Hold one due delivery while it is sent, so that no other instance sends it too;
+        the outcome set on the claim is committed when the block ends.
+
+        On PostgreSQL the row stays locked (FOR UPDATE SKIP LOCKED) until then; an instance
+        that dies mid-send drops its connection, which frees the row for another. Yields
+        None when the delivery is no longer due or another instance holds it.
+        """
+        with self.session() as s:
+            q = (
+                select(DeliveryRow).where(DeliveryRow.id == delivery_id)
+                .where(DeliveryRow.status == "pending")
+                .where(DeliveryRow.next_try_at <= to_db(now))
+            )
+            if self.is_postgres:
+                q = q.with_for_update(skip_locked=True)
+            row = s.exec(q).first()
+            if row is None:
+                yield None
+                return
+            claim = DeliveryClaim(row)
+            yield claim
+            if claim.decided:
+                s.add(row)
+                s.commit()
+
     def delivery_sent(self, delivery_id: int, now: datetime) -> None:
         with self.session() as s:
             row = s.get(DeliveryRow, delivery_id)
             if row is not None:
-                row.status, row.sent_at = "sent", to_db(now)
-                row.attempts += 1
-                row.last_error = None
+                DeliveryClaim(row).sent(now)
                 s.add(row)
                 s.commit()
 
@@ -504,13 +600,21 @@ class Store:
         with self.session() as s:
             row = s.get(DeliveryRow, delivery_id)
             if row is not None:
-                row.attempts += 1
-                row.last_error = error[:1000]
-                row.next_try_at = to_db(next_try_at)
-                if give_up:
-                    row.status = "failed"
+                DeliveryClaim(row).failed(error, next_try_at=next_try_at, give_up=give_up)
                 s.add(row)
                 s.commit()
+
+    def next_delivery_at(self, notifiers: Sequence[str]) -> datetime | None:
+        """When the earliest pending delivery to one of `notifiers` is due."""
+        if not notifiers:
+            return None
+        with self.session() as s:
+            q = (
+                select(func.min(DeliveryRow.next_try_at))
+                .where(DeliveryRow.status == "pending")
+                .where(DeliveryRow.notifier.in_(list(notifiers)))  # type: ignore[attr-defined]
+            )
+            return aware(s.exec(q).one())
 
     def delivery_counts(self) -> dict[str, int]:
         with self.session() as s:
