@@ -468,9 +468,31 @@ class Store:
         return out
 
     def _link_duplicate(self, s: Session, original_id: int, article: ArticleRow) -> list[int]:
+        """A copy: record it as a source of the alerts its original raised, or that the
+        original's own original (a copy of a copy) or its known claims' first reports raised."""
+        seen: set[int] = set()
+        while original_id not in seen:  # a copy of a copy: go back to the first
+            seen.add(original_id)
+            row = s.get(ArticleRow, original_id)
+            if row is None or row.duplicate_of is None:
+                break
+            original_id = row.duplicate_of
+        articles = {original_id}
+        for known_as in s.exec(select(ClaimRow.known_as).where(ClaimRow.article_id == original_id)
+                               .where(ClaimRow.known_as != None)):  # noqa: E711
+            root = s.get(ClaimRow, self._root_claim(s, known_as))
+            if root is not None:
+                articles.add(root.article_id)
+        q = (
+            select(AlertRow)
+            .where(AlertRow.article_id.in_(sorted(articles)))  # type: ignore[union-attr]
+            .order_by(AlertRow.id)  # type: ignore[arg-type]
+        )
         out: list[int] = []
-        for alert in s.exec(select(AlertRow).where(AlertRow.article_id == original_id)).all():
-            if alert.id is not None and self._add_source(s, alert.id, article):
+        for alert in s.exec(q).all():
+            if alert.id is not None and alert.id not in out and self._add_source(
+                s, alert.id, article
+            ):
                 out.append(alert.id)
         return out
 
