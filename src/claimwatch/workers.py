@@ -76,9 +76,12 @@ class Poller:
         True when all finished. The monitor's stop event cuts their fetches short."""
         with self._lock:
             self._closed = True
-            futures = list(self._in_flight.values())
+            in_flight = dict(self._in_flight)
         self._pool.shutdown(wait=False, cancel_futures=True)
-        _done, pending = wait(futures, timeout=max(0.0, deadline - time.monotonic()))
+        for feed_id, future in in_flight.items():
+            if future.cancelled():  # never started: let another instance have it now
+                self.monitor.store.release_feed(feed_id)
+        _done, pending = wait(in_flight.values(), timeout=max(0.0, deadline - time.monotonic()))
         return not pending
 
 
