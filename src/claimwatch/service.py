@@ -204,8 +204,8 @@ class Service:
         self._reload.set()
 
 
-def _mtime(path: Path | None) -> float | None:
+def _mtime(path: Path | None) -> int | None:
     try:
-        return path.stat().st_mtime_ns if path else None  # type: ignore[return-value]
+        return path.stat().st_mtime_ns if path else None
     except OSError:
         return None

@@ -17,6 +17,7 @@ import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
+from functools import partial
 
 from claimwatch.monitor import Monitor, PollResult
 
@@ -54,10 +55,10 @@ class Poller:
                 assert feed.id is not None
                 future = self._pool.submit(self.monitor.poll, feed)
                 self._in_flight[feed.id] = future
-                future.add_done_callback(lambda _f, fid=feed.id: self._done(fid))
+                future.add_done_callback(partial(self._done, feed.id))
             return len(feeds)
 
-    def _done(self, feed_id: int) -> None:
+    def _done(self, feed_id: int, _future: Future[PollResult]) -> None:
         with self._lock:
             self._in_flight.pop(feed_id, None)
         # A worker is free: take the next due feed now rather than at the next tick.

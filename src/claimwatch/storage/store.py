@@ -16,11 +16,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import overload
 
 from sqlalchemy import event, func, or_, text, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, SQLModel, create_engine, select
+from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from claimwatch.config import FeedConfig
 from claimwatch.models import LEAD_SENTENCES, Evaluation, Event, Fingerprint
@@ -35,12 +37,20 @@ from claimwatch.storage.tables import (
 )
 
 
+@overload
+def to_db(dt: datetime) -> datetime: ...
+@overload
+def to_db(dt: None) -> None: ...
 def to_db(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
     return dt.astimezone(UTC) if dt.tzinfo else dt.replace(tzinfo=UTC)
 
 
+@overload
+def aware(dt: datetime) -> datetime: ...
+@overload
+def aware(dt: None) -> None: ...
 def aware(dt: datetime | None) -> datetime | None:
     if dt is None:
         return None
@@ -95,7 +105,7 @@ class DeliveryClaim:
     def failed(self, error: str, *, next_try_at: datetime, give_up: bool) -> None:
         self.row.attempts += 1
         self.row.last_error = error[:1000]
-        self.row.next_try_at = to_db(next_try_at)  # type: ignore[assignment]
+        self.row.next_try_at = to_db(next_try_at)
         if give_up:
             self.row.status = "failed"
         self.decided = True
@@ -177,7 +187,7 @@ class Store:
 
     def feeds(self) -> list[FeedRow]:
         with self.session() as s:
-            return [_feed_aware(r) for r in s.exec(select(FeedRow).order_by(FeedRow.id)).all()]
+            return [_feed_aware(r) for r in s.exec(select(FeedRow).order_by(col(FeedRow.id))).all()]
 
     def due_feeds(
         self, now: datetime, owner: str, lease_seconds: float, *, limit: int | None = None,
@@ -189,13 +199,13 @@ class Store:
         with self.session() as s:
             q = (
                 select(FeedRow)
-                .where(FeedRow.enabled == True)  # noqa: E712 - SQL expression
-                .where(FeedRow.next_check_at <= to_db(now))
-                .where(or_(FeedRow.lease_until == None, FeedRow.lease_until < to_db(now)))  # noqa: E711
-                .order_by(FeedRow.next_check_at)  # type: ignore[arg-type]
+                .where(col(FeedRow.enabled) == True)  # noqa: E712 - SQL expression
+                .where(col(FeedRow.next_check_at) <= to_db(now))
+                .where(or_(col(FeedRow.lease_until) == None, col(FeedRow.lease_until) < to_db(now)))  # noqa: E711
+                .order_by(col(FeedRow.next_check_at))
             )
             if exclude:
-                q = q.where(FeedRow.id.not_in(list(exclude)))  # type: ignore[union-attr]
+                q = q.where(col(FeedRow.id).not_in(list(exclude)))
             if limit is not None:
                 q = q.limit(limit)
             if self.is_postgres:
@@ -250,9 +260,9 @@ class Store:
     def renew_lease(self, feed_id: int, owner: str, until: datetime) -> None:
         """Extend a lease this instance holds (a long poll); a lease it lost stays lost."""
         with self.session() as s:
-            s.exec(update(FeedRow)  # type: ignore[call-overload]
-                   .where(FeedRow.id == feed_id)  # type: ignore[arg-type]
-                   .where(FeedRow.lease_owner == owner)  # type: ignore[arg-type]
+            s.exec(update(FeedRow)
+                   .where(col(FeedRow.id) == feed_id)
+                   .where(col(FeedRow.lease_owner) == owner)
                    .values(lease_until=to_db(until)))
             s.commit()
 
@@ -270,14 +280,14 @@ class Store:
             return set()
         with self.session() as s:
             rows = s.exec(
-                select(EntryRow.key).where(EntryRow.feed_id == feed_id)
-                .where(EntryRow.key.in_(list(keys)))  # type: ignore[attr-defined]
+                select(col(EntryRow.key)).where(col(EntryRow.feed_id) == feed_id)
+                .where(col(EntryRow.key).in_(list(keys)))
             ).all()
             return set(rows)
 
     def article_id(self, url: str) -> int | None:
         with self.session() as s:
-            return s.exec(select(ArticleRow.id).where(ArticleRow.url == url)).first()
+            return s.exec(select(col(ArticleRow.id)).where(col(ArticleRow.url) == url)).first()
 
     def mark_entry(self, feed_id: int, key: str, url: str | None, article_id: int | None) -> None:
         """Remember an entry that needs no processing (its article is already known)."""
@@ -296,13 +306,14 @@ class Store:
     def corpus_articles(self, after_id: int = 0) -> Iterator[tuple[int, str, Fingerprint]]:
         """(article id, url, fingerprint) of every stored article after `after_id`."""
         with self.session() as s:
+            # SQLAlchemy's select: SQLModel's is typed for at most four columns.
             q = (
-                select(ArticleRow.id, ArticleRow.url, ArticleRow.content_hash,
-                       ArticleRow.signature, ArticleRow.shingles)
-                .where(ArticleRow.id > after_id)  # type: ignore[operator]
-                .order_by(ArticleRow.id)  # type: ignore[arg-type]
+                sa_select(col(ArticleRow.id), col(ArticleRow.url), col(ArticleRow.content_hash),
+                          col(ArticleRow.signature), col(ArticleRow.shingles))
+                .where(col(ArticleRow.id) > after_id)
+                .order_by(col(ArticleRow.id))
             )
-            for aid, url, h, sig, n in s.exec(q):
+            for aid, url, h, sig, n in s.execute(q):
                 signature = tuple(int(x) for x in sig.split()) if sig else ()
                 if signature:
                     yield aid, url, Fingerprint(h, signature, n)
@@ -314,13 +325,14 @@ class Store:
         stored claim after `after_id`."""
         with self.session() as s:
             q = (
-                select(ClaimRow.id, ClaimRow.text, ArticleRow.url, ClaimRow.published,
-                       ClaimRow.idx)
-                .join(ArticleRow, ArticleRow.id == ClaimRow.article_id)  # type: ignore[arg-type]
-                .where(ClaimRow.id > after_id)
-                .order_by(ClaimRow.id)
+                sa_select(col(ClaimRow.id), col(ClaimRow.text), col(ArticleRow.url),
+                          col(ClaimRow.published), col(ClaimRow.idx))
+                .join(ArticleRow, col(ArticleRow.id) == col(ClaimRow.article_id))
+                .where(col(ClaimRow.id) > after_id)
+                .order_by(col(ClaimRow.id))
             )
-            for cid, sentence, url, published, idx in s.exec(q):
+            for cid, sentence, url, published, idx in s.execute(q):
+                assert cid is not None  # a stored row has its id
                 yield cid, sentence, url, aware(published), idx
 
     @contextmanager
@@ -409,28 +421,30 @@ class Store:
             created: list[int] = []
             for alert in alerts:
                 claim_row = by_index.get(alert.claim_index)
-                row = AlertRow(
+                alert_row = AlertRow(
                     key=alert.key, kind="claim", topic_id=alert.topic_id,
                     claim_id=claim_row.id if claim_row else None, article_id=article.id,
                     title=alert.title, body=alert.body, why=json.dumps(alert.why),
                     created_at=to_db(now),
                 )
                 nested = s.begin_nested()
-                s.add(row)
+                s.add(alert_row)
                 try:
                     s.flush()
                 except IntegrityError:
                     # Another article (or instance) raised this alert first: add a source.
                     nested.rollback()
-                    existing = s.exec(select(AlertRow).where(AlertRow.key == alert.key)).first()
+                    existing = s.exec(
+                        select(AlertRow).where(col(AlertRow.key) == alert.key)
+                    ).first()
                     if existing is not None and existing.id is not None:
                         self._add_source(s, existing.id, article)
                     continue
                 nested.commit()
-                assert row.id is not None
-                created.append(row.id)
+                assert alert_row.id is not None
+                created.append(alert_row.id)
                 for notifier in alert.notifiers:
-                    s.add(DeliveryRow(alert_id=row.id, notifier=notifier,
+                    s.add(DeliveryRow(alert_id=alert_row.id, notifier=notifier,
                                       next_try_at=to_db(now), created_at=to_db(now)))
 
             also: list[int] = []
@@ -459,8 +473,8 @@ class Store:
                 # The alert on the article whose headline or lead told this claim: an
                 # article that only shares background with it is not a report of it.
                 alert = s.exec(
-                    select(AlertRow).where(AlertRow.article_id == root.article_id)
-                    .where(AlertRow.topic_id == topic_id)
+                    select(AlertRow).where(col(AlertRow.article_id) == root.article_id)
+                    .where(col(AlertRow.topic_id) == topic_id)
                 ).first()
                 if (alert is not None and alert.id is not None and alert.id not in out
                         and self._add_source(s, alert.id, article)):
@@ -468,8 +482,9 @@ class Store:
         return out
 
     def _link_duplicate(self, s: Session, original_id: int, article: ArticleRow) -> list[int]:
-        """A copy: record it as a source of the alerts its original raised, or that the
-        original's own original (a copy of a copy) or its known claims' first reports raised."""
+        """A copy: record it as a source of the alerts its original raised, going back to
+        the first original (a copy of a copy), and of the alerts on the articles whose
+        headline or lead told the claims its original's lead repeated (as `_link_known`)."""
         seen: set[int] = set()
         while original_id not in seen:  # a copy of a copy: go back to the first
             seen.add(original_id)
@@ -477,16 +492,20 @@ class Store:
             if row is None or row.duplicate_of is None:
                 break
             original_id = row.duplicate_of
+        repeats = (
+            select(col(ClaimRow.known_as)).where(col(ClaimRow.article_id) == original_id)
+            .where(col(ClaimRow.known_as).is_not(None))
+            .where(col(ClaimRow.idx) < LEAD_SENTENCES)
+        )
         articles = {original_id}
-        for known_as in s.exec(select(ClaimRow.known_as).where(ClaimRow.article_id == original_id)
-                               .where(ClaimRow.known_as != None)):  # noqa: E711
-            root = s.get(ClaimRow, self._root_claim(s, known_as))
-            if root is not None:
+        for known_as in s.exec(repeats):
+            root = s.get(ClaimRow, self._root_claim(s, known_as)) if known_as else None
+            if root is not None and root.idx < LEAD_SENTENCES:
                 articles.add(root.article_id)
         q = (
             select(AlertRow)
-            .where(AlertRow.article_id.in_(sorted(articles)))  # type: ignore[union-attr]
-            .order_by(AlertRow.id)  # type: ignore[arg-type]
+            .where(col(AlertRow.article_id).in_(sorted(articles)))
+            .order_by(col(AlertRow.id))
         )
         out: list[int] = []
         for alert in s.exec(q).all():
@@ -511,8 +530,8 @@ class Store:
     def _add_source(s: Session, alert_id: int, article: ArticleRow) -> bool:
         assert article.id is not None
         exists = s.exec(
-            select(AlertSourceRow.id).where(AlertSourceRow.alert_id == alert_id)
-            .where(AlertSourceRow.article_id == article.id)
+            select(col(AlertSourceRow.id)).where(col(AlertSourceRow.alert_id) == alert_id)
+            .where(col(AlertSourceRow.article_id) == article.id)
         ).first()
         if exists is not None:
             return False
@@ -542,7 +561,7 @@ class Store:
 
     def alerts(self, limit: int = 50) -> list[AlertRow]:
         with self.session() as s:
-            q = select(AlertRow).order_by(AlertRow.id.desc()).limit(limit)  # type: ignore[union-attr]
+            q = select(AlertRow).order_by(col(AlertRow.id).desc()).limit(limit)
             return list(s.exec(q).all())
 
     def alert(
@@ -552,27 +571,28 @@ class Store:
             row = s.get(AlertRow, alert_id)
             if row is None:
                 return None
-            sources = s.exec(select(AlertSourceRow).where(AlertSourceRow.alert_id == alert_id)
-                             .order_by(AlertSourceRow.id)).all()
-            deliveries = s.exec(select(DeliveryRow).where(DeliveryRow.alert_id == alert_id)
-                                .order_by(DeliveryRow.id)).all()
+            sources = s.exec(select(AlertSourceRow).where(col(AlertSourceRow.alert_id) == alert_id)
+                             .order_by(col(AlertSourceRow.id))).all()
+            deliveries = s.exec(select(DeliveryRow).where(col(DeliveryRow.alert_id) == alert_id)
+                                .order_by(col(DeliveryRow.id))).all()
             return row, list(sources), list(deliveries)
 
     def article_url(self, article_id: int | None) -> str | None:
         if article_id is None:
             return None
         with self.session() as s:
-            return s.exec(select(ArticleRow.url).where(ArticleRow.id == article_id)).first()
+            q = select(col(ArticleRow.url)).where(col(ArticleRow.id) == article_id)
+            return s.exec(q).first()
 
     # ------------------------------------------------------------------ outbox
     def due_deliveries(self, now: datetime, limit: int = 100) -> list[PendingDelivery]:
         with self.session() as s:
             q = (
                 select(DeliveryRow, AlertRow)
-                .join(AlertRow, AlertRow.id == DeliveryRow.alert_id)  # type: ignore[arg-type]
-                .where(DeliveryRow.status == "pending")
-                .where(DeliveryRow.next_try_at <= to_db(now))
-                .order_by(DeliveryRow.id)
+                .join(AlertRow, col(AlertRow.id) == col(DeliveryRow.alert_id))
+                .where(col(DeliveryRow.status) == "pending")
+                .where(col(DeliveryRow.next_try_at) <= to_db(now))
+                .order_by(col(DeliveryRow.id))
                 .limit(limit)
             )
             return [
@@ -592,9 +612,9 @@ class Store:
         """
         with self.session() as s:
             q = (
-                select(DeliveryRow).where(DeliveryRow.id == delivery_id)
-                .where(DeliveryRow.status == "pending")
-                .where(DeliveryRow.next_try_at <= to_db(now))
+                select(DeliveryRow).where(col(DeliveryRow.id) == delivery_id)
+                .where(col(DeliveryRow.status) == "pending")
+                .where(col(DeliveryRow.next_try_at) <= to_db(now))
             )
             if self.is_postgres:
                 q = q.with_for_update(skip_locked=True)
@@ -632,20 +652,20 @@ class Store:
             return None
         with self.session() as s:
             q = (
-                select(func.min(DeliveryRow.next_try_at))
-                .where(DeliveryRow.status == "pending")
-                .where(DeliveryRow.notifier.in_(list(notifiers)))  # type: ignore[attr-defined]
+                select(func.min(col(DeliveryRow.next_try_at)))
+                .where(col(DeliveryRow.status) == "pending")
+                .where(col(DeliveryRow.notifier).in_(list(notifiers)))
             )
             return aware(s.exec(q).one())
 
     def delivery_counts(self) -> dict[str, int]:
         with self.session() as s:
-            q = select(DeliveryRow.status, func.count()).group_by(DeliveryRow.status)
+            q = select(col(DeliveryRow.status), func.count()).group_by(col(DeliveryRow.status))
             return {status: int(n) for status, n in s.exec(q).all()}
 
     def ping(self) -> None:
         with self.session() as s:
-            s.exec(text("SELECT 1"))  # type: ignore[call-overload]
+            s.connection().execute(text("SELECT 1"))
 
 
 def _feed_aware(row: FeedRow) -> FeedRow:
