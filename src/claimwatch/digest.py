@@ -165,6 +165,8 @@ def send_digests(
             continue
         if d.notifier in down:
             ok, error = False, down[d.notifier]
+        elif not outbox.claim_digest(store, d.id, now()):
+            continue  # sent or being sent by another instance
         else:
             ok, error = send(d.notifier, d.alert_ids, d.reason)
         at = now()

@@ -76,6 +76,8 @@ class Monitor:
         self._lock = threading.RLock()  # one article at a time meets the corpus
         self._delivering = threading.Lock()  # one delivery round at a time in this process
         self.alert_raised = threading.Event()  # set when an alert commits
+        self._names_of: dict[str, str] | None = None  # gazetteer names, for _place_names
+        self._names_for: Analyzer | None = None
         self.settings = settings
         self.fetcher = fetcher or Fetcher(settings.fetch, stop=self.stopping)
         self.analyzer = Analyzer.build(
@@ -395,7 +397,7 @@ class Monitor:
 
     def _place_names(self) -> dict[str, str]:
         """Gazetteer ids to names, for events told in plain words."""
-        if getattr(self, "_names_of", None) is None or self._names_for is not self.analyzer:
+        if self._names_of is None or self._names_for is not self.analyzer:
             self._names_of = {p.id: p.name for p in self.analyzer.gazetteer.names.values()}
             self._names_for = self.analyzer
         return self._names_of
@@ -533,11 +535,12 @@ class Monitor:
                         " (giving up)" if give_up else f" (retry in {int(delay)}s)")
         return sent, failed
 
-    def next_delivery_at(self) -> datetime | None:
-        """When the earliest pending delivery to a configured notifier is due."""
+    def next_delivery_at(self, after: datetime | None = None) -> datetime | None:
+        """When the earliest pending delivery to a configured notifier is due (the earliest
+        after `after`, if given)."""
         notifiers = self.notifiers
         keys = [CONSOLE] if notifiers.console else list(notifiers.targets)
-        return self.store.next_delivery_at(keys)
+        return self.store.next_delivery_at(keys, after=after)
 
     def _topic_name(self, topic_id: str) -> str:
         topic = self.settings.topic(topic_id)

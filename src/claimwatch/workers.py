@@ -26,8 +26,7 @@ log = logging.getLogger("claimwatch")
 # The pool's ceiling; how many polls run at once is `service.workers`, read at each tick so
 # a reload applies (ThreadPoolExecutor only starts threads it needs).
 MAX_WORKERS = 64
-# Delivery sleeps at least this long between rounds that found nothing it could send (rows
-# held by another instance, say), so it never spins.
+# Delivery sleeps at least this long between rounds that sent nothing, so it never spins.
 MIN_DELIVERY_PAUSE = 0.25
 
 
@@ -108,17 +107,24 @@ class DeliveryWorker:
             monitor.alert_raised.wait(self._pause(busy=bool(sent or failed)))
 
     def _pause(self, *, busy: bool) -> float:
-        """Until the next retry is due, at most one tick (alerts of other instances)."""
+        """After a round that sent something, none (there may be more); otherwise until the
+        next retry falls due, at most one tick (alerts other instances raised, digests).
+
+        Deliveries already due that a round did not send are held back (quiet hours, a
+        digest, the hourly limit, another instance sending them): the loop does not spin on
+        them; the tick looks again."""
+        if busy:
+            return 0.0
         longest = self.monitor.settings.service.tick
+        now = datetime.now(UTC)
         try:
-            due = self.monitor.next_delivery_at()
+            due = self.monitor.next_delivery_at(after=now)
         except Exception:
             log.exception("reading the outbox failed")
             return longest
         if due is None:
             return longest
-        wait = (due - datetime.now(UTC)).total_seconds()
-        return min(longest, max(wait, 0.0 if busy else MIN_DELIVERY_PAUSE))
+        return min(longest, max((due - now).total_seconds(), MIN_DELIVERY_PAUSE))
 
     @property
     def alive(self) -> bool:

@@ -13,12 +13,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, update
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import select
+from sqlmodel import col, select
 
 from claimwatch.storage.store import Store, aware, to_db
 from claimwatch.storage.tables import (
@@ -72,8 +72,8 @@ class AlertRecord:
 def waiting(store: Store, notifier: str) -> list[Waiting]:
     """The notifier's pending deliveries that no digest carries, oldest first."""
     with store.session() as s:
-        q = (select(DeliveryRow).where(DeliveryRow.notifier == notifier)
-             .where(DeliveryRow.status == "pending").order_by(DeliveryRow.id))
+        q = (select(DeliveryRow).where(col(DeliveryRow.notifier) == notifier)
+             .where(col(DeliveryRow.status) == "pending").order_by(col(DeliveryRow.id)))
         return [Waiting(d.id or 0, d.alert_id, d.attempts, aware(d.created_at) or d.created_at,
                         aware(d.next_try_at) or d.next_try_at) for d in s.exec(q).all()]
 
@@ -91,9 +91,9 @@ def form_digest(
         s.add(digest)
         s.flush()
         assert digest.id is not None
-        moved = s.execute(
-            update(DeliveryRow).where(DeliveryRow.id.in_(ids))  # type: ignore[union-attr]
-            .where(DeliveryRow.status == "pending").values(status="batched")
+        moved = s.connection().execute(
+            update(DeliveryRow).where(col(DeliveryRow.id).in_(ids))
+            .where(col(DeliveryRow.status) == "pending").values(status="batched")
         )
         if moved.rowcount != len(ids):
             s.rollback()
@@ -110,25 +110,49 @@ def form_digest(
 
 def due_digests(store: Store, now: datetime) -> list[PendingDigest]:
     with store.session() as s:
-        rows = s.exec(select(DigestRow).where(DigestRow.status == "pending")
-                      .where(DigestRow.next_try_at <= to_db(now)).order_by(DigestRow.id)).all()
+        rows = s.exec(select(DigestRow).where(col(DigestRow.status) == "pending")
+                      .where(col(DigestRow.next_try_at) <= to_db(now))
+                      .order_by(col(DigestRow.id))).all()
         out = []
         for d in rows:
             alert_ids = s.exec(
-                select(DeliveryRow.alert_id)
-                .join(DigestItemRow, DigestItemRow.delivery_id == DeliveryRow.id)  # type: ignore[arg-type]
-                .where(DigestItemRow.digest_id == d.id).order_by(DeliveryRow.alert_id)
+                select(col(DeliveryRow.alert_id))
+                .join(DigestItemRow, col(DigestItemRow.delivery_id) == col(DeliveryRow.id))
+                .where(col(DigestItemRow.digest_id) == d.id).order_by(col(DeliveryRow.alert_id))
             ).all()
             out.append(PendingDigest(d.id or 0, d.notifier, d.reason, d.attempts,
                                      aware(d.created_at) or now, tuple(alert_ids)))
         return out
 
 
+# How long a digest being sent is kept from other instances. A send takes seconds (the
+# notifier's own timeouts); an instance that dies mid-send leaves the digest to another
+# instance after this.
+DIGEST_LEASE = 120.0
+
+
+def claim_digest(store: Store, digest_id: int, now: datetime) -> bool:
+    """Take a due digest for sending, so that no other instance sends it too; False when it
+    is no longer due (sent, or taken by another instance). Its outcome (`digest_sent`,
+    `digest_failed`) replaces the lease."""
+    with store.session() as s:
+        taken = s.connection().execute(
+            update(DigestRow).where(col(DigestRow.id) == digest_id)
+            .where(col(DigestRow.status) == "pending")
+            .where(col(DigestRow.next_try_at) <= to_db(now))
+            .values(next_try_at=to_db(now + timedelta(seconds=DIGEST_LEASE)))
+        )
+        s.commit()
+        return bool(taken.rowcount)
+
+
 def digests_due(store: Store, notifier: str, now: datetime) -> int:
     with store.session() as s:
         return int(s.exec(
-            select(func.count()).select_from(DigestRow).where(DigestRow.notifier == notifier)
-            .where(DigestRow.status == "pending").where(DigestRow.next_try_at <= to_db(now))
+            select(func.count()).select_from(DigestRow)
+            .where(col(DigestRow.notifier) == notifier)
+            .where(col(DigestRow.status) == "pending")
+            .where(col(DigestRow.next_try_at) <= to_db(now))
         ).one())
 
 
@@ -142,10 +166,11 @@ def digest_sent(store: Store, digest_id: int, now: datetime) -> None:
         digest.attempts += 1
         digest.last_error = None
         s.add(digest)
-        items = select(DigestItemRow.delivery_id).where(DigestItemRow.digest_id == digest_id)
-        s.execute(update(DeliveryRow).where(DeliveryRow.id.in_(items))  # type: ignore[union-attr]
+        items = select(col(DigestItemRow.delivery_id)).where(
+            col(DigestItemRow.digest_id) == digest_id)
+        s.execute(update(DeliveryRow).where(col(DeliveryRow.id).in_(items))
                   .values(status="sent", sent_at=to_db(now),
-                          attempts=DeliveryRow.attempts + 1, last_error=None))
+                          attempts=col(DeliveryRow.attempts) + 1, last_error=None))
         s.commit()
 
 
@@ -159,14 +184,15 @@ def digest_failed(
         digest.attempts += 1
         digest.last_error = error[:1000]
         digest.next_try_at = to_db(next_try_at)
-        items = select(DigestItemRow.delivery_id).where(DigestItemRow.digest_id == digest_id)
-        values: dict[str, Any] = {"attempts": DeliveryRow.attempts + 1,
+        items = select(col(DigestItemRow.delivery_id)).where(
+            col(DigestItemRow.digest_id) == digest_id)
+        values: dict[str, Any] = {"attempts": col(DeliveryRow.attempts) + 1,
                                   "last_error": error[:1000]}
         if give_up:
             digest.status = "failed"
             values["status"] = "failed"
         s.add(digest)
-        s.execute(update(DeliveryRow).where(DeliveryRow.id.in_(items))  # type: ignore[union-attr]
+        s.execute(update(DeliveryRow).where(col(DeliveryRow.id).in_(items))
                   .values(**values))
         s.commit()
 
@@ -174,17 +200,17 @@ def digest_failed(
 def messages_since(store: Store, notifier: str, since: datetime) -> int:
     """Messages the notifier was sent after `since`: single deliveries plus digests."""
     with store.session() as s:
-        in_digest = select(DigestItemRow.delivery_id)
+        in_digest = select(col(DigestItemRow.delivery_id))
         singles = s.exec(
             select(func.count()).select_from(DeliveryRow)
-            .where(DeliveryRow.notifier == notifier).where(DeliveryRow.status == "sent")
-            .where(DeliveryRow.sent_at > to_db(since))  # type: ignore[operator]
-            .where(DeliveryRow.id.not_in(in_digest))  # type: ignore[union-attr]
+            .where(col(DeliveryRow.notifier) == notifier).where(col(DeliveryRow.status) == "sent")
+            .where(col(DeliveryRow.sent_at) > to_db(since))
+            .where(col(DeliveryRow.id).not_in(in_digest))
         ).one()
         digests = s.exec(
             select(func.count()).select_from(DigestRow)
-            .where(DigestRow.notifier == notifier).where(DigestRow.status == "sent")
-            .where(DigestRow.sent_at > to_db(since))  # type: ignore[operator]
+            .where(col(DigestRow.notifier) == notifier).where(col(DigestRow.status) == "sent")
+            .where(col(DigestRow.sent_at) > to_db(since))
         ).one()
         return int(singles) + int(digests)
 
@@ -195,13 +221,13 @@ def alert_records(store: Store, alert_ids: Sequence[int]) -> dict[int, AlertReco
         return {}
     out: dict[int, AlertRecord] = {}
     with store.session() as s:
-        alerts = s.exec(select(AlertRow).where(AlertRow.id.in_(set(alert_ids)))).all()  # type: ignore[union-attr]
+        alerts = s.exec(select(AlertRow).where(col(AlertRow.id).in_(set(alert_ids)))).all()
         for a in alerts:
             assert a.id is not None
             article = s.get(ArticleRow, a.article_id) if a.article_id else None
             claim = s.get(ClaimRow, a.claim_id) if a.claim_id else None
-            sources = s.exec(select(AlertSourceRow).where(AlertSourceRow.alert_id == a.id)
-                             .order_by(AlertSourceRow.id)).all()
+            sources = s.exec(select(AlertSourceRow).where(col(AlertSourceRow.alert_id) == a.id)
+                             .order_by(col(AlertSourceRow.id))).all()
             try:
                 why = json.loads(a.why) if a.why else {}
             except ValueError:
@@ -223,7 +249,7 @@ def alert_records(store: Store, alert_ids: Sequence[int]) -> dict[int, AlertReco
 def article_brief(store: Store, url: str) -> dict[str, Any] | None:
     """Title, source, date and seed flag of a stored article (for "nearest known claim")."""
     with store.session() as s:
-        row = s.exec(select(ArticleRow).where(ArticleRow.url == url)).first()
+        row = s.exec(select(ArticleRow).where(col(ArticleRow.url) == url)).first()
         if row is None:
             return None
         return {"title": row.title, "source": row.source, "seed": row.is_seed,

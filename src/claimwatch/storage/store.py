@@ -646,8 +646,11 @@ class Store:
                 s.add(row)
                 s.commit()
 
-    def next_delivery_at(self, notifiers: Sequence[str]) -> datetime | None:
-        """When the earliest pending delivery to one of `notifiers` is due."""
+    def next_delivery_at(
+        self, notifiers: Sequence[str], *, after: datetime | None = None
+    ) -> datetime | None:
+        """When the earliest pending delivery to one of `notifiers` is due (the earliest
+        after `after`, if given)."""
         if not notifiers:
             return None
         with self.session() as s:
@@ -656,6 +659,8 @@ class Store:
                 .where(col(DeliveryRow.status) == "pending")
                 .where(col(DeliveryRow.notifier).in_(list(notifiers)))
             )
+            if after is not None:
+                q = q.where(col(DeliveryRow.next_try_at) > to_db(after))
             return aware(s.exec(q).one())
 
     def delivery_counts(self) -> dict[str, int]:
