@@ -16,6 +16,7 @@ import threading
 import time
 from enum import Enum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -25,6 +26,9 @@ from claimwatch.config import Settings, load_settings
 from claimwatch.errors import ConfigError
 from claimwatch.monitor import Monitor, utcnow
 from claimwatch.workers import DeliveryWorker, Poller
+
+if TYPE_CHECKING:
+    from claimwatch.web import WebServer
 
 log = logging.getLogger("claimwatch")
 
@@ -47,7 +51,7 @@ class Service:
         self._reload = threading.Event()
         self._config_mtime = _mtime(config_path)
         self._tick_started: float | None = None  # monotonic time of the tick in flight
-        self.web = None  # the web interface's server, when [web] listen is set
+        self.web: WebServer | None = None  # the web interface's server, when [web] listen is set
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(1)},
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 30},
