@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -130,6 +131,9 @@ class Fingerprint:
     content_hash: str
     signature: tuple[int, ...]
     shingles: int
+    # The sorted distinct shingle hashes (numpy uint64), for the exact overlap with
+    # candidates; not stored (the database keeps the text they come from).
+    hashes: Any = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from sqlmodel import Session
 
 from claimwatch import digest, metrics
 from claimwatch.config import Settings
+from claimwatch.dedup import DuplicateIndex
 from claimwatch.errors import FeedError, FetchError
 from claimwatch.extract import extract_html
 from claimwatch.feeds import parse_feed
@@ -84,7 +85,7 @@ class Monitor:
             settings.topics, duplicate_threshold=settings.corpus.duplicate_threshold
         )
         self.notifiers = Notifiers(settings.notifiers)
-        self.corpus = Corpus()
+        self.corpus = self._new_corpus()
         self._claims_upto = 0
         self._articles_upto = 0
 
@@ -122,11 +123,15 @@ class Monitor:
                 self.analyzer = Analyzer.build(
                     settings.topics, duplicate_threshold=settings.corpus.duplicate_threshold
                 )
-                self.corpus, self._claims_upto, self._articles_upto = Corpus(), 0, 0
+                self.corpus, self._claims_upto, self._articles_upto = self._new_corpus(), 0, 0
                 self.refresh_corpus()
             self.store.sync_feeds(settings.feeds, self.clock())
 
     # ------------------------------------------------------------------ corpus
+    def _new_corpus(self) -> Corpus:
+        # Known articles' texts stay in the database; a likely copy's is read from there.
+        return Corpus(duplicates=DuplicateIndex(text_of=self.store.article_text))
+
     def refresh_corpus(self) -> None:
         """Bring the in-memory corpus up to date with the database (other instances too)."""
         with self._lock:

@@ -17,7 +17,7 @@ _ABBREVIATIONS = frozenset(
         "thu", "thur", "thurs", "fri", "sat", "sun", "mt", "ft", "rev", "hon",
     ]
 )
-_WORD = re.compile(r"[\w’'-]+", re.UNICODE)
+_WORD_CHARS = re.compile(r"\w+")
 _SPACE = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 _BULLET = re.compile(r"^\s*(?:[-*•–—▪●]|\d{1,2}[.)])\s+")
 # "KYIV, Dec 11 (Wire Service) - " and "MOSCOW (AP) — " at the start of a paragraph.
@@ -36,10 +36,33 @@ _DATELINE = re.compile(
 _END = re.compile(r"([.!?…]+)([\"'”’»)\]]*)\s+")
 
 
+def _control_class() -> re.Pattern[str]:
+    # Every character of Unicode category C (control, format, surrogate, private use,
+    # unassigned) in the Basic Multilingual Plane, as ranges, except tab and line feed;
+    # characters beyond it are checked one by one (they are rare in news text).
+    ranges: list[list[int]] = []
+    for cp in range(0x10000):
+        if chr(cp) in "\n\t" or unicodedata.category(chr(cp))[0] != "C":
+            continue
+        if ranges and ranges[-1][1] == cp - 1:
+            ranges[-1][1] = cp
+        else:
+            ranges.append([cp, cp])
+    body = "".join(f"\\u{a:04x}" if a == b else f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges)
+    return re.compile(f"[{body}]+|[\\U00010000-\\U0010ffff]")
+
+
+_CONTROL = _control_class()
+
+
+def _drop_control(m: re.Match[str]) -> str:
+    ch = m.group()
+    return ch if len(ch) == 1 and unicodedata.category(ch)[0] != "C" else ""
+
+
 def clean(text: str) -> str:
     """NFC, unified quotes and spaces, no control characters; keeps line breaks."""
-    text = unicodedata.normalize("NFC", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    text = _CONTROL.sub(_drop_control, unicodedata.normalize("NFC", text))
     return _SPACE.sub(" ", text)
 
 
@@ -87,11 +110,8 @@ def _is_abbreviation(before: str) -> bool:
 def words(text: str) -> list[str]:
     """Lower-case word tokens with apostrophes folded ("Kup'yansk" -> "kupyansk") and
     hyphenated compounds split ("Russian-occupied" -> "russian", "occupied")."""
-    out = []
-    for w in _WORD.findall(text.lower()):
-        w = w.replace("'", "").replace("’", "")
-        out.extend(part for part in w.split("-") if part)
-    return out
+    # The same as finding [\w'’-]+, dropping the apostrophes and splitting at hyphens.
+    return _WORD_CHARS.findall(text.lower().replace("'", "").replace("’", ""))
 
 
 def fold(text: str) -> str:

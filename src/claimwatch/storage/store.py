@@ -318,6 +318,10 @@ class Store:
                 if signature:
                     yield aid, url, Fingerprint(h, signature, n)
 
+    def article_text(self, article_id: int) -> str | None:
+        with self.session() as s:
+            return s.exec(select(ArticleRow.text).where(ArticleRow.id == article_id)).first()
+
     def corpus_claims(
         self, after_id: int = 0
     ) -> Iterator[tuple[int, str, str, datetime | None, int]]:
