@@ -9,9 +9,8 @@ from data/regions.toml. Every spelling maps to one place id, so
 
 from __future__ import annotations
 
-import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
@@ -27,7 +26,7 @@ _OBLASTS = {
     ("RU", "41"): "kursk-region", ("RU", "09"): "belgorod-region", ("RU", "10"): "bryansk-region",
 }
 _OBLAST_IDS = frozenset(_OBLASTS.values())
-_CYRILLIC = re.compile(r"[а-яіїєґё]")
+_CYRILLIC = frozenset(map(chr, range(0x430, 0x450))) | frozenset("іїєґё")  # а-я and more
 # Case endings of Ukrainian and Russian place names, and what the name may end with instead.
 _CASE_ENDINGS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("ому", ("", "е")), ("ого", ("", "е")), ("ою", ("а", "я")), ("ої", ("а", "е")),
@@ -50,6 +49,16 @@ class Place:
 @dataclass(frozen=True)
 class Gazetteer:
     names: dict[str, Place]  # folded name ("krasnoarmeysk") -> place
+    # First word of each name of several words -> its most words: only those are tried.
+    _spans: dict[str, int] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        spans: dict[str, int] = {}
+        for key in self.names:
+            parts = key.split(" ")
+            if len(parts) > 1:
+                spans[parts[0]] = max(spans.get(parts[0], 1), min(len(parts), MAX_NAME_WORDS))
+        object.__setattr__(self, "_spans", spans)
 
     def is_settlement(self, place_id: str) -> bool:
         """A town or village (it lies in an oblast), not a region or an area."""
@@ -75,7 +84,9 @@ class Gazetteer:
         found: list[tuple[int, int, Place]] = []
         i = 0
         while i < len(tokens):
-            for n in range(min(MAX_NAME_WORDS, len(tokens) - i), 0, -1):
+            # Only the last word of a name takes a case ending: a name of several words
+            # starts with a word the gazetteer knows as a first word.
+            for n in range(min(self._spans.get(tokens[i], 1), len(tokens) - i), 0, -1):
                 place = self.lookup(tokens[i : i + n])
                 if place is not None:
                     found.append((i, i + n, place))
@@ -89,7 +100,7 @@ class Gazetteer:
         """The place a folded name means, trying Slavic case endings on its last word."""
         key = " ".join(name_tokens)
         place = self.names.get(key)
-        if place is not None or not _CYRILLIC.search(key[-1:]) or len(key) < 5:
+        if place is not None or key[-1:] not in _CYRILLIC or len(key) < 5:
             return place
         for ending, replacements in _CASE_ENDINGS:
             if key.endswith(ending):
