@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
+import unicodedata
 
-from claimwatch.text import content_tokens, fold, sentences, words
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimwatch.text import clean, content_tokens, fold, sentences, words
 
 
 @pytest.mark.parametrize(
@@ -64,3 +69,34 @@ def test_content_tokens_fold_synonyms() -> None:
     assert content_tokens("The Kremlin seized the town") == content_tokens(
         "Russia captured the town"
     )
+
+
+_TEXT = st.text(
+    alphabet=st.sampled_from(list("ab Z'’ʼ-\n\t\u00a0\u200b\u00adКиївйёÉéü\u0301\u0306\u0308.,"))
+    | st.characters(exclude_categories=("Cs",)),
+    max_size=60,
+)
+
+
+@given(_TEXT)
+def test_words_are_runs_of_word_characters_without_apostrophes(text: str) -> None:
+    """words() finds [\\w'’-]+, drops apostrophes and splits at hyphens (its fast form)."""
+    expected = []
+    for w in re.findall(r"[\w’'-]+", text.lower()):
+        w = w.replace("'", "").replace("’", "")
+        expected.extend(part for part in w.split("-") if part)
+    assert words(text) == expected
+
+
+@given(_TEXT)
+def test_clean_and_fold_drop_exactly_controls_and_accents(text: str) -> None:
+    """clean() drops category-C characters but line breaks and tabs; fold() drops combining
+    accents but the marks of й and ї (their fast forms match the character-by-character rule)."""
+    kept = "".join(ch for ch in unicodedata.normalize("NFC", text)
+                   if ch in "\n\t" or unicodedata.category(ch)[0] != "C")
+    assert clean(text) == re.sub(r"[ \t\u00a0\u2009\u202f]+", " ", kept)
+    decomposed = unicodedata.normalize("NFKD", text.lower())
+    bare = "".join(ch for ch in decomposed
+                   if not unicodedata.combining(ch) or ch in "\u0306\u0308")
+    expected = unicodedata.normalize("NFC", bare)
+    assert fold(text) == expected.replace("'", "").replace("’", "").replace("ʼ", "")
