@@ -42,6 +42,7 @@ Hashes = npt.NDArray[np.uint64]
 _P = np.uint64(_PRIME)
 _LOW32 = np.uint64(0xFFFFFFFF)
 _LOW29 = np.uint64((1 << 29) - 1)
+_S3, _S29, _S32, _S61 = np.uint64(3), np.uint64(29), np.uint64(32), np.uint64(61)
 
 
 def _params() -> list[tuple[int, int]]:
@@ -56,28 +57,49 @@ def _params() -> list[tuple[int, int]]:
 
 _PARAMS = _params()
 _A = np.array([a for a, _ in _PARAMS], dtype=np.uint64)[:, None]
-_A_HI, _A_LO = _A >> np.uint64(32), _A & _LOW32
+_A_HI, _A_LO = _A >> _S32, _A & _LOW32
 _B = np.array([b for _, b in _PARAMS], dtype=np.uint64)[:, None]
 
 
 def _fold(x: Hashes) -> Hashes:
     """x mod p, for x < 2^64 (2^61 = 1 mod p): one fold and one subtraction."""
-    x = (x & _P) + (x >> np.uint64(61))
+    x = (x & _P) + (x >> _S61)
     return np.where(x >= _P, x - _P, x)
+
+
+def _fold_inplace(x: Hashes, tmp: Hashes) -> None:
+    """_fold(x) into x, using tmp as scratch (no temporaries: this is the hot loop)."""
+    np.right_shift(x, _S61, out=tmp)
+    np.bitwise_and(x, _P, out=x)
+    x += tmp
+    np.greater_equal(x, _P, out=tmp, casting="unsafe")
+    tmp *= _P
+    x -= tmp
 
 
 def _minhash(hashes: Hashes) -> tuple[int, ...]:
     """min over shingles of (a*h + b) mod p for each (a, b): exact, in 64-bit pieces."""
     h = _fold(hashes)[None, :]  # < p < 2^61
-    h_hi, h_lo = h >> np.uint64(32), h & _LOW32  # < 2^29, < 2^32
+    h_hi, h_lo = h >> _S32, h & _LOW32  # < 2^29, < 2^32
     # a*h = a_hi*h_hi*2^64 + (a_hi*h_lo + a_lo*h_hi)*2^32 + a_lo*h_lo, with 2^64 = 8 mod p
-    top = (_A_HI * h_hi) << np.uint64(3)  # < 2^61
-    mid = _A_HI * h_lo + _A_LO * h_hi  # < 2^62
+    acc = np.multiply(_A_HI, h_hi)
+    acc <<= _S3  # < 2^61
+    mid = np.multiply(_A_HI, h_lo)
+    tmp = np.multiply(_A_LO, h_hi)
+    mid += tmp  # < 2^62
     # mid*2^32 = (mid >> 29)*2^61 + (mid mod 2^29)*2^32 = (mid >> 29) + (mid mod 2^29)*2^32
-    mid = (mid >> np.uint64(29)) + ((mid & _LOW29) << np.uint64(32))  # < 2^61 + 2^33
-    low = _fold(_A_LO * h_lo)  # the product is < 2^64: exact
-    total = _fold(_fold(top + mid) + low + _B)  # each sum stays below 2^64
-    return tuple(int(v) for v in total.min(axis=1))
+    np.right_shift(mid, _S29, out=tmp)
+    acc += tmp
+    mid &= _LOW29
+    mid <<= _S32
+    acc += mid  # < 2^63
+    _fold_inplace(acc, tmp)
+    low = np.multiply(_A_LO, h_lo, out=mid)  # the product is < 2^64: exact
+    _fold_inplace(low, tmp)
+    acc += low
+    acc += _B  # < 3p
+    _fold_inplace(acc, tmp)
+    return tuple(int(v) for v in acc.min(axis=1))
 
 
 def shingle_hashes(text: str) -> Hashes:
