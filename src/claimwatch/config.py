@@ -71,6 +71,8 @@ class ServiceSettings(_Frozen):
     data_dir: Path = Path("data")
     tick: Duration = 10.0
     workers: int = Field(4, ge=1, le=64)
+    # Pages are extracted (trafilatura) in this many worker processes; 0: in the pollers.
+    extract_processes: int = Field(0, ge=0, le=64)
     shutdown_grace: Duration = 5.0
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     # Watch the config file and apply edits without a restart (SIGHUP works too).

@@ -29,7 +29,7 @@ from claimwatch import digest, metrics
 from claimwatch.config import Settings
 from claimwatch.dedup import DuplicateIndex
 from claimwatch.errors import FeedError, FetchError
-from claimwatch.extract import extract_html
+from claimwatch.extract import ExtractPool
 from claimwatch.feeds import parse_feed
 from claimwatch.fetch import Fetcher
 from claimwatch.models import Document, Evaluation, FeedEntry
@@ -81,6 +81,7 @@ class Monitor:
         self._names_for: Analyzer | None = None
         self.settings = settings
         self.fetcher = fetcher or Fetcher(settings.fetch, stop=self.stopping)
+        self.extractor = ExtractPool(settings.service.extract_processes)
         self.analyzer = Analyzer.build(
             settings.topics, duplicate_threshold=settings.corpus.duplicate_threshold
         )
@@ -104,6 +105,7 @@ class Monitor:
         self.stopping.set()
         if self._own_fetcher:
             self.fetcher.close()
+        self.extractor.close()
         self.store.close()
 
     def apply(self, settings: Settings) -> None:
@@ -115,6 +117,7 @@ class Monitor:
             if settings.fetch != self.settings.fetch and self._own_fetcher:
                 old, self.fetcher = self.fetcher, Fetcher(settings.fetch, stop=self.stopping)
                 old.close()
+            self.extractor.resize(settings.service.extract_processes)
             self.settings = settings
             self.notifiers = Notifiers(settings.notifiers)
             for problem in self.notifiers.problems:
@@ -314,7 +317,7 @@ class Monitor:
                                         accept="text/html,application/xhtml+xml,*/*;q=0.5")
             if resp.body:
                 with metrics.timed("extract"):
-                    doc = extract_html(resp.body, url=entry.link)
+                    doc = self.extractor.extract(resp.body, url=entry.link)
                 if doc is not None:
                     return Document(
                         url=entry.link,
