@@ -121,3 +121,39 @@ def test_fingerprint_counts_distinct_shingles() -> None:
     fp = fingerprint(text)
     assert len(fp.signature) == PERMUTATIONS
     assert fp.shingles == len(fp.hashes) > 100
+
+
+def test_band_postings_find_every_row_stored_under_a_key() -> None:
+    """The compact LSH postings (sorted segments plus a buffer) answer like a dict would."""
+    from claimwatch.dedup import _Postings
+
+    class Small(_Postings):
+        BUFFER = 16
+        MAX_SEGMENT = 256
+
+    rng = np.random.default_rng(7)
+    postings, expected = Small(), {}
+    for row in range(600):
+        keys = rng.integers(0, 300, size=4, dtype=np.uint32)
+        postings.add(keys, row)
+        for k in keys.tolist():
+            expected.setdefault(k, []).append(row)
+    assert len(postings._segments) > 1  # the test covers merged segments and the buffer
+    for key in range(310):
+        query = np.array([key], dtype=np.uint32)
+        assert sorted(postings.lookup(query)) == sorted(expected.get(key, []))
+
+
+def test_copy_is_found_among_many_known_articles(analyzer: Analyzer) -> None:
+    """Among thousands of known articles, an excerpt still finds its original."""
+    from claimwatch.dedup import DuplicateIndex
+    from claimwatch.models import Fingerprint
+
+    index = DuplicateIndex()
+    rng = np.random.default_rng(3)
+    for n in range(5000):
+        sig = tuple(int(v) for v in rng.integers(0, _PRIME, size=PERMUTATIONS, dtype=np.uint64))
+        index.add(n, f"test:{n}", Fingerprint(f"{n:064x}", sig, 500))
+    index.add(99_999, "seed", fingerprint(SEED_000.read_text("utf-8")))
+    match = index.best_match(fingerprint(excerpt(4)), 0.7)
+    assert match is not None and match.url == "seed" and match.containment >= 0.95

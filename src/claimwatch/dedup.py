@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import hashlib
 import struct
-from collections import defaultdict
+from array import array
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -128,12 +127,15 @@ def _jaccard(a: tuple[int, ...], b: tuple[int, ...]) -> float:
 
 def estimated_containment(new: Fingerprint, known: Fingerprint) -> float:
     """Share of `new`'s shingles that `known` also has, estimated from the signatures."""
-    j = _jaccard(new.signature, known.signature)
-    if j <= 0 or new.shingles == 0:
+    return _estimate(_jaccard(new.signature, known.signature), new.shingles, known.shingles)
+
+
+def _estimate(j: float, new_shingles: int, known_shingles: int) -> float:
+    if j <= 0 or new_shingles == 0:
         return 0.0
     # |A∩B| = J(|A|+|B|)/(1+J)
-    inter = j * (new.shingles + known.shingles) / (1 + j)
-    return min(1.0, inter / new.shingles)
+    inter = j * (new_shingles + known_shingles) / (1 + j)
+    return min(1.0, inter / new_shingles)
 
 
 def containment(new: Hashes, known: Hashes) -> float:
@@ -143,66 +145,154 @@ def containment(new: Hashes, known: Hashes) -> float:
     return float(np.isin(new, known, assume_unique=True).sum()) / len(new)
 
 
-@dataclass
-class DuplicateIndex:
-    """Known articles' fingerprints, bucketed by LSH band for candidate lookup.
+def _band_keys(signature: tuple[int, ...]) -> npt.NDArray[np.uint32]:
+    """One 32-bit key per LSH band: the band's number and its rows, hashed."""
+    sig = np.array(signature, dtype=np.uint64).reshape(BANDS, _ROWS)
+    key = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    for r in range(_ROWS):
+        key = (key ^ sig[:, r]) * np.uint64(0xBF58476D1CE4E5B9)  # wraps: a hash, not a sum
+    return (key >> np.uint64(32)).astype(np.uint32)
 
-    `text_of(article_id)` reads a known article's text (the daemon's database). Without it
-    the index keeps every known article's shingle hashes in memory, which suits the small
-    corpora of `eval`, `check` and tests; with it the index holds only signatures.
+
+class _Postings:
+    """uint32 key -> rows, append-only, in sorted numpy segments (8 bytes an entry).
+
+    New entries wait in a small buffer; a full buffer becomes a sorted segment, and
+    segments of like size merge (as a binary counter does), up to a cap that bounds the
+    memory a merge needs. A lookup is a binary search per segment.
     """
 
-    text_of: Callable[[int], str | None] | None = None
-    _by_hash: dict[str, tuple[int, str]] = field(default_factory=dict)
-    _fps: dict[int, tuple[str, Fingerprint]] = field(default_factory=dict)
-    _bands: dict[tuple[int, tuple[int, ...]], list[int]] = field(
-        default_factory=lambda: defaultdict(list)
-    )
+    BUFFER = 4096
+    MAX_SEGMENT = 1 << 20
+
+    def __init__(self) -> None:
+        self._segments: list[tuple[npt.NDArray[np.uint32], npt.NDArray[np.uint32]]] = []
+        self._keys = array("I")
+        self._rows = array("I")
+
+    def add(self, keys: npt.NDArray[np.uint32], row: int) -> None:
+        self._keys.extend(keys.tolist())
+        self._rows.extend([row] * len(keys))
+        if len(self._keys) >= self.BUFFER:
+            self._flush()
+
+    def lookup(self, keys: npt.NDArray[np.uint32]) -> list[int]:
+        """Every row stored under each of `keys` (a row once per matching key)."""
+        out: list[int] = []
+        if len(self._keys):
+            buf_k = np.frombuffer(self._keys, dtype=np.uint32)
+            hit = np.isin(buf_k, keys)
+            if hit.any():
+                out.extend(np.frombuffer(self._rows, dtype=np.uint32)[hit].tolist())
+        for seg_k, seg_r in self._segments:
+            lo = np.searchsorted(seg_k, keys, "left")
+            hi = np.searchsorted(seg_k, keys, "right")
+            for a, b in zip(lo[hi > lo].tolist(), hi[hi > lo].tolist(), strict=True):
+                out.extend(seg_r[a:b].tolist())
+        return out
+
+    def _flush(self) -> None:
+        keys = np.frombuffer(self._keys, dtype=np.uint32).copy()
+        rows = np.frombuffer(self._rows, dtype=np.uint32).copy()
+        self._keys, self._rows = array("I"), array("I")
+        order = np.argsort(keys, kind="stable")
+        self._segments.append((keys[order], rows[order]))
+        while len(self._segments) >= 2:
+            (k2, r2), (k1, r1) = self._segments[-1], self._segments[-2]
+            if len(k2) < len(k1) or len(k1) + len(k2) > self.MAX_SEGMENT:
+                break
+            keys, rows = np.concatenate([k1, k2]), np.concatenate([r1, r2])
+            order = np.argsort(keys, kind="stable")
+            self._segments[-2:] = [(keys[order], rows[order])]
+
+
+class DuplicateIndex:
+    """Known articles, for finding copies: content hashes, LSH bands and signatures.
+
+    `article_of(article_id)` reads a known article's URL and text (the daemon's database).
+    With it, the index holds about 400 bytes an article: its id, a content-hash key, 32
+    band keys and a signature of 16-bit slots (enough to rank candidates; the decision is
+    taken on the exact overlap, from the text). Without it, the index also keeps every
+    article's URL and shingle hashes in memory, which suits the small corpora of `eval`,
+    `check` and tests.
+    """
+
+    def __init__(
+        self, article_of: Callable[[int], tuple[str, str] | None] | None = None
+    ) -> None:
+        self.article_of = article_of
+        self._ids = array("q")
+        self._shingles = array("I")
+        self._sigs = array("H")  # PERMUTATIONS slots a row, the low 16 bits of each
+        self._hashes: dict[int, int] = {}  # content-hash key -> first row with it
+        self._bands = _Postings()
+        self._rows: dict[int, int] = {}  # article id -> row
+        self._kept: dict[int, tuple[str, Hashes | None]] = {}  # row -> url, shingles
 
     def __len__(self) -> int:
-        return len(self._fps)
+        return len(self._ids)
 
     def add(self, article_id: int, url: str, fp: Fingerprint) -> None:
-        if article_id in self._fps:
+        if article_id in self._rows or len(fp.signature) != PERMUTATIONS:
             return
-        if self.text_of is not None and fp.hashes is not None:
-            fp = Fingerprint(fp.content_hash, fp.signature, fp.shingles)
-        self._fps[article_id] = (url, fp)
-        self._by_hash.setdefault(fp.content_hash, (article_id, url))
-        for band in range(BANDS):
-            self._bands[(band, fp.signature[band * _ROWS : (band + 1) * _ROWS])].append(article_id)
+        row = len(self._ids)
+        self._rows[article_id] = row
+        self._ids.append(article_id)
+        self._shingles.append(min(fp.shingles, 0xFFFFFFFF))
+        self._sigs.extend(v & 0xFFFF for v in fp.signature)
+        self._hashes.setdefault(_hash_key(fp.content_hash), row)
+        self._bands.add(_band_keys(fp.signature), row)
+        if self.article_of is None:
+            self._kept[row] = (url, fp.hashes)
 
     def best_match(self, fp: Fingerprint, threshold: float) -> DuplicateMatch | None:
-        exact = self._by_hash.get(fp.content_hash)
+        exact = self._hashes.get(_hash_key(fp.content_hash))
         if exact is not None:
-            return DuplicateMatch(exact[0], exact[1], 1.0)
-        candidates: set[int] = set()
-        for band in range(BANDS):
-            candidates.update(
-                self._bands.get((band, fp.signature[band * _ROWS : (band + 1) * _ROWS]), ())
-            )
+            url = self._url(exact)
+            if url is not None:
+                return DuplicateMatch(self._ids[exact], url, 1.0)
+        if len(fp.signature) != PERMUTATIONS:
+            return None
+        rows = set(self._bands.lookup(_band_keys(fp.signature)))
+        if not rows:
+            return None
+        mine = np.array([v & 0xFFFF for v in fp.signature], dtype=np.uint16)
+        sigs = np.frombuffer(self._sigs, dtype=np.uint16).reshape(-1, PERMUTATIONS)
         estimates = sorted(
-            ((estimated_containment(fp, self._fps[a][1]), a) for a in candidates), reverse=True
+            ((_estimate(float((sigs[r] == mine).mean()), fp.shingles, self._shingles[r]), r)
+             for r in rows),
+            reverse=True,
         )
-        new = fp.hashes if fp.hashes is not None else None
         best: DuplicateMatch | None = None
-        for estimate, article_id in estimates[:MAX_VERIFIED]:
+        for estimate, row in estimates[:MAX_VERIFIED]:
             if estimate < threshold * _ESTIMATE_FLOOR:
                 break
-            url, known = self._fps[article_id]
-            known_hashes = self._hashes(article_id, known)
-            if new is None or known_hashes is None:
+            known = self._known(row)
+            if known is None:
+                continue
+            url, known_hashes = known
+            if fp.hashes is None or known_hashes is None:
                 score = estimate  # no shingles to compare: the estimate is all there is
             else:
-                score = containment(new, known_hashes)
+                score = containment(fp.hashes, known_hashes)
             if score >= threshold and (best is None or score > best.containment):
-                best = DuplicateMatch(article_id, url, round(score, 3))
+                best = DuplicateMatch(self._ids[row], url, round(score, 3))
         return best
 
-    def _hashes(self, article_id: int, known: Fingerprint) -> Hashes | None:
-        if known.hashes is not None:
-            return known.hashes
-        if self.text_of is None:
+    def _url(self, row: int) -> str | None:
+        if self.article_of is None:
+            return self._kept[row][0]
+        found = self.article_of(self._ids[row])
+        return None if found is None else found[0]
+
+    def _known(self, row: int) -> tuple[str, Hashes | None] | None:
+        if self.article_of is None:
+            return self._kept[row]
+        found = self.article_of(self._ids[row])
+        if found is None:
             return None
-        text = self.text_of(article_id)
-        return None if text is None else shingle_hashes(text)
+        return found[0], shingle_hashes(found[1])
+
+
+def _hash_key(content_hash: str) -> int:
+    return int(content_hash[:16], 16) if content_hash else 0

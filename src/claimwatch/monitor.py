@@ -133,7 +133,7 @@ class Monitor:
     # ------------------------------------------------------------------ corpus
     def _new_corpus(self) -> Corpus:
         # Known articles' texts stay in the database; a likely copy's is read from there.
-        return Corpus(duplicates=DuplicateIndex(text_of=self.store.article_text))
+        return Corpus(duplicates=DuplicateIndex(self.store.article_url_text))
 
     def refresh_corpus(self) -> None:
         """Bring the in-memory corpus up to date with the database (other instances too)."""

@@ -313,14 +313,18 @@ class Store:
                 .where(col(ArticleRow.id) > after_id)
                 .order_by(col(ArticleRow.id))
             )
-            for aid, url, h, sig, n in s.execute(q):
+            # Streamed: a corpus of 100,000 articles is not held as rows at once.
+            for aid, url, h, sig, n in s.execute(q.execution_options(yield_per=2000)):
                 signature = tuple(int(x) for x in sig.split()) if sig else ()
                 if signature:
                     yield aid, url, Fingerprint(h, signature, n)
 
-    def article_text(self, article_id: int) -> str | None:
+    def article_url_text(self, article_id: int) -> tuple[str, str] | None:
         with self.session() as s:
-            return s.exec(select(ArticleRow.text).where(ArticleRow.id == article_id)).first()
+            row = s.exec(
+                select(ArticleRow.url, ArticleRow.text).where(ArticleRow.id == article_id)
+            ).first()
+            return None if row is None else (row[0], row[1])
 
     def corpus_claims(
         self, after_id: int = 0
@@ -334,6 +338,7 @@ class Store:
                 .join(ArticleRow, col(ArticleRow.id) == col(ClaimRow.article_id))
                 .where(col(ClaimRow.id) > after_id)
                 .order_by(col(ClaimRow.id))
+                .execution_options(yield_per=2000)
             )
             for cid, sentence, url, published, idx in s.execute(q):
                 assert cid is not None  # a stored row has its id
