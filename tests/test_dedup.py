@@ -135,7 +135,7 @@ def test_band_postings_find_every_row_stored_under_a_key() -> None:
     postings, expected = Small(), {}
     for row in range(600):
         keys = rng.integers(0, 300, size=4, dtype=np.uint32)
-        postings.add(keys, row)
+        postings.add(keys, np.full(4, row, dtype=np.uint32))
         for k in keys.tolist():
             expected.setdefault(k, []).append(row)
     assert len(postings._segments) > 1  # the test covers merged segments and the buffer

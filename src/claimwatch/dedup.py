@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 import struct
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 import numpy.typing as npt
@@ -145,12 +145,14 @@ def containment(new: Hashes, known: Hashes) -> float:
     return float(np.isin(new, known, assume_unique=True).sum()) / len(new)
 
 
-def _band_keys(signature: tuple[int, ...]) -> npt.NDArray[np.uint32]:
-    """One 32-bit key per LSH band: the band's number and its rows, hashed."""
-    sig = np.array(signature, dtype=np.uint64).reshape(BANDS, _ROWS)
-    key = np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+def _band_keys(signatures: npt.NDArray[np.uint64]) -> npt.NDArray[np.uint32]:
+    """One 32-bit key per LSH band of each signature (rows): the band's number and its
+    slots, hashed. (n, PERMUTATIONS) -> (n, BANDS)."""
+    sig = signatures.reshape(len(signatures), BANDS, _ROWS)
+    key = np.broadcast_to(np.arange(BANDS, dtype=np.uint64) * np.uint64(0x9E3779B97F4A7C15),
+                          sig.shape[:2])
     for r in range(_ROWS):
-        key = (key ^ sig[:, r]) * np.uint64(0xBF58476D1CE4E5B9)  # wraps: a hash, not a sum
+        key = (key ^ sig[:, :, r]) * np.uint64(0xBF58476D1CE4E5B9)  # wraps: a hash, not a sum
     return (key >> np.uint64(32)).astype(np.uint32)
 
 
@@ -170,9 +172,10 @@ class _Postings:
         self._keys = array("I")
         self._rows = array("I")
 
-    def add(self, keys: npt.NDArray[np.uint32], row: int) -> None:
-        self._keys.extend(keys.tolist())
-        self._rows.extend([row] * len(keys))
+    def add(self, keys: npt.NDArray[np.uint32], rows: npt.NDArray[np.uint32]) -> None:
+        """Store each keys[i] under rows[i]."""
+        self._keys.frombytes(keys.astype(np.uint32).tobytes())
+        self._rows.frombytes(rows.astype(np.uint32).tobytes())
         if len(self._keys) >= self.BUFFER:
             self._flush()
 
@@ -233,17 +236,37 @@ class DuplicateIndex:
         return len(self._ids)
 
     def add(self, article_id: int, url: str, fp: Fingerprint) -> None:
-        if article_id in self._rows or len(fp.signature) != PERMUTATIONS:
-            return
-        row = len(self._ids)
-        self._rows[article_id] = row
-        self._ids.append(article_id)
-        self._shingles.append(min(fp.shingles, 0xFFFFFFFF))
-        self._sigs.extend(v & 0xFFFF for v in fp.signature)
-        self._hashes.setdefault(_hash_key(fp.content_hash), row)
-        self._bands.add(_band_keys(fp.signature), row)
-        if self.article_of is None:
-            self._kept[row] = (url, fp.hashes)
+        self.add_many([(article_id, url, fp)])
+
+    def add_many(self, articles: Iterable[tuple[int, str, Fingerprint]]) -> None:
+        """Add known articles, in batches (loading a large corpus at start-up)."""
+        batch: list[tuple[int, str, Fingerprint]] = []
+        for article_id, url, fp in articles:
+            if article_id in self._rows or len(fp.signature) != PERMUTATIONS:
+                continue
+            self._rows[article_id] = -1  # taken (a repeat within the batch)
+            batch.append((article_id, url, fp))
+            if len(batch) >= 2048:
+                self._add_batch(batch)
+                batch = []
+        if batch:
+            self._add_batch(batch)
+
+    def _add_batch(self, batch: list[tuple[int, str, Fingerprint]]) -> None:
+        first = len(self._ids)
+        sigs = np.array([fp.signature for _, _, fp in batch], dtype=np.uint64)
+        for i, (article_id, url, fp) in enumerate(batch):
+            row = first + i
+            self._rows[article_id] = row
+            self._ids.append(article_id)
+            self._shingles.append(min(fp.shingles, 0xFFFFFFFF))
+            self._hashes.setdefault(_hash_key(fp.content_hash), row)
+            if self.article_of is None:
+                self._kept[row] = (url, fp.hashes)
+        self._sigs.frombytes((sigs & np.uint64(0xFFFF)).astype(np.uint16).tobytes())
+        keys = _band_keys(sigs)
+        rows = np.repeat(np.arange(first, first + len(batch), dtype=np.uint32), BANDS)
+        self._bands.add(keys.ravel(), rows)
 
     def best_match(self, fp: Fingerprint, threshold: float) -> DuplicateMatch | None:
         exact = self._hashes.get(_hash_key(fp.content_hash))
@@ -253,10 +276,11 @@ class DuplicateIndex:
                 return DuplicateMatch(self._ids[exact], url, 1.0)
         if len(fp.signature) != PERMUTATIONS:
             return None
-        rows = set(self._bands.lookup(_band_keys(fp.signature)))
+        mine64 = np.array([fp.signature], dtype=np.uint64)
+        rows = set(self._bands.lookup(_band_keys(mine64)[0]))
         if not rows:
             return None
-        mine = np.array([v & 0xFFFF for v in fp.signature], dtype=np.uint16)
+        mine = (mine64[0] & np.uint64(0xFFFF)).astype(np.uint16)
         sigs = np.frombuffer(self._sigs, dtype=np.uint16).reshape(-1, PERMUTATIONS)
         estimates = sorted(
             ((_estimate(float((sigs[r] == mine).mean()), fp.shingles, self._shingles[r]), r)

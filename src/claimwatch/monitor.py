@@ -32,7 +32,7 @@ from claimwatch.errors import FeedError, FetchError
 from claimwatch.extract import ExtractPool
 from claimwatch.feeds import parse_feed
 from claimwatch.fetch import Fetcher
-from claimwatch.models import Document, Evaluation, FeedEntry
+from claimwatch.models import Document, Evaluation, FeedEntry, Fingerprint
 from claimwatch.notify import CONSOLE, Notifiers, record_context, render_alert
 from claimwatch.pipeline import Analyzer, Corpus
 from claimwatch.seeds import iter_files, read_document, seed_url
@@ -138,14 +138,18 @@ class Monitor:
     def refresh_corpus(self) -> None:
         """Bring the in-memory corpus up to date with the database (other instances too)."""
         with self._lock:
-            for aid, url, fp in self.store.corpus_articles(self._articles_upto):
-                self.corpus.duplicates.add(aid, url, fp)
-                self._articles_upto = max(self._articles_upto, aid)
+            # In batches: the first call loads the whole stored corpus.
+            self.corpus.duplicates.add_many(self._new_articles())
             for cid, sentence, url, published, idx in self.store.corpus_claims(
                 self._claims_upto
             ):
                 self.corpus.claims.add(self.analyzer.known(cid, sentence, url, published, idx))
                 self._claims_upto = max(self._claims_upto, cid)
+
+    def _new_articles(self) -> Iterator[tuple[int, str, Fingerprint]]:
+        for aid, url, fp in self.store.corpus_articles(self._articles_upto):
+            self._articles_upto = max(self._articles_upto, aid)
+            yield aid, url, fp
 
     def seed(self, paths: Iterable[Path]) -> tuple[int, int]:
         """Load seed files into the corpus; (added, already there). Idempotent."""

@@ -315,7 +315,7 @@ class Store:
             )
             # Streamed: a corpus of 100,000 articles is not held as rows at once.
             for aid, url, h, sig, n in s.execute(q.execution_options(yield_per=2000)):
-                signature = tuple(int(x) for x in sig.split()) if sig else ()
+                signature = tuple(map(int, sig.split())) if sig else ()
                 if signature:
                     yield aid, url, Fingerprint(h, signature, n)
 
