@@ -202,6 +202,67 @@ class _FetchState:
         self.done.set()
 
 
+class _Watchdog:
+    """Cuts every fetch of one Fetcher at its deadline, or all of them when asked to stop.
+
+    Per-read timeouts cannot bound a server that sends one byte per read timeout, and
+    http.client reads headers in a loop we cannot interrupt; closing the socket from here
+    is what makes `total_timeout` and `stop` hold everywhere. One thread for all fetches
+    (started with the first): a thread per fetch cost more than the fetch of a feed that
+    answers 304.
+    """
+
+    def __init__(self, stop: threading.Event | None, timeout_reason: str) -> None:
+        self._stop = stop
+        self._timeout_reason = timeout_reason
+        self._cond = threading.Condition()
+        self._active: set[_FetchState] = set()
+        self._thread: threading.Thread | None = None
+        self._closed = False
+
+    def watch(self, state: _FetchState) -> None:
+        with self._cond:
+            self._active.add(state)
+            if self._thread is None or not self._thread.is_alive():
+                self._closed = False
+                self._thread = threading.Thread(
+                    target=self._run, daemon=True, name="claimwatch-fetch-watchdog")
+                self._thread.start()
+            self._cond.notify()
+
+    def release(self, state: _FetchState) -> None:
+        with self._cond:
+            self._active.discard(state)
+
+    def close(self) -> None:
+        with self._cond:
+            self._closed = True
+            self._cond.notify()
+
+    def _run(self) -> None:
+        while True:
+            cut: list[tuple[_FetchState, str]] = []
+            with self._cond:
+                if self._closed and not self._active:
+                    self._thread = None
+                    return
+                now = time.monotonic()
+                stopping = self._stop is not None and self._stop.is_set()
+                for state in list(self._active):
+                    if stopping or state.deadline <= now:
+                        self._active.discard(state)
+                        reason = "stopped: shutting down" if stopping else self._timeout_reason
+                        cut.append((state, reason))
+                if not cut:
+                    wait = min((s.deadline for s in self._active), default=now + 60) - now
+                    if self._stop is not None and self._active:
+                        wait = min(wait, _WATCH_INTERVAL)
+                    self._cond.wait(max(wait, 0.0))
+                    continue
+            for state, reason in cut:
+                state.abort(reason)
+
+
 # The fetch running on this thread, so connections (created deep inside urllib3) can
 # report themselves to its watchdog and bound their connect attempts by its deadline.
 _current = threading.local()
@@ -457,6 +518,7 @@ class Fetcher:
             "User-Agent": settings.user_agent,
             "Accept-Encoding": "gzip, deflate",
         }
+        self._watchdog = _Watchdog(stop, f"timed out after {settings.total_timeout:g}s")
 
     def __enter__(self) -> Fetcher:
         return self
@@ -467,6 +529,7 @@ class Fetcher:
     def close(self) -> None:
         """Close pooled connections (a later `get` opens new ones)."""
         self._pool.clear()
+        self._watchdog.close()
 
     def get(
         self,
@@ -487,36 +550,14 @@ class Fetcher:
             raise TransientFetchError(url, "not fetched: shutting down")
 
         state = _FetchState(time.monotonic() + self.settings.total_timeout)
-        watchdog = threading.Thread(
-            target=self._watch, args=(state,), daemon=True, name="claimwatch-fetch-watchdog"
-        )
         _current.state = state
-        watchdog.start()
+        self._watchdog.watch(state)
         try:
             return self._follow(url, headers, state)
         finally:
             _current.state = None
             state.finish()
-            watchdog.join()
-
-    def _watch(self, state: _FetchState) -> None:
-        """Cut the fetch's connection at the deadline or when asked to stop.
-
-        Per-read timeouts cannot bound a server that sends one byte per read timeout,
-        and http.client reads headers in a loop we cannot interrupt; closing the
-        socket from here is what makes `total_timeout` and `stop` hold everywhere.
-        """
-        while True:
-            remaining = state.deadline - time.monotonic()
-            if remaining <= 0:
-                state.abort(f"timed out after {self.settings.total_timeout:g}s")
-                return
-            wait = remaining if self._stop is None else min(remaining, _WATCH_INTERVAL)
-            if state.done.wait(wait):
-                return
-            if self._stop is not None and self._stop.is_set():
-                state.abort("stopped: shutting down")
-                return
+            self._watchdog.release(state)
 
     def _follow(self, url: str, headers: dict[str, str], state: _FetchState) -> Response:
         current = url
