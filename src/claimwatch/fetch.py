@@ -219,6 +219,7 @@ class _Watchdog:
         self._active: set[_FetchState] = set()
         self._thread: threading.Thread | None = None
         self._closed = False
+        self._wake_at = 0.0  # when the thread looks next (monotonic)
 
     def watch(self, state: _FetchState) -> None:
         with self._cond:
@@ -228,7 +229,8 @@ class _Watchdog:
                 self._thread = threading.Thread(
                     target=self._run, daemon=True, name="claimwatch-fetch-watchdog")
                 self._thread.start()
-            self._cond.notify()
+            elif state.deadline < self._wake_at:
+                self._cond.notify()  # only when it would otherwise look too late
 
     def release(self, state: _FetchState) -> None:
         with self._cond:
@@ -257,6 +259,7 @@ class _Watchdog:
                     wait = min((s.deadline for s in self._active), default=now + 60) - now
                     if self._stop is not None and self._active:
                         wait = min(wait, _WATCH_INTERVAL)
+                    self._wake_at = now + max(wait, 0.0)
                     self._cond.wait(max(wait, 0.0))
                     continue
             for state, reason in cut:
