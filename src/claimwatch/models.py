@@ -47,7 +47,7 @@ class Stance(StrEnum):
     DEMANDS = "demands"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Event:
     """A territorial event: who did what to which place, as one sentence tells it."""
 
@@ -70,7 +70,7 @@ class Event:
         return f"{self.side or '?'}|{self.action}|{self.place or '*'}|{self.mode}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     """A sentence that asserts something, with who asserts it and how."""
 
@@ -86,7 +86,7 @@ class Claim:
     recurring: frozenset[str] = frozenset()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KnownClaim:
     """A claim already in the corpus, as the novelty index holds it."""
 

@@ -12,6 +12,7 @@ Two judgements, structure first:
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -26,6 +27,8 @@ MIN_WEIGHT_SHARE = 0.5  # a known claim must cover this share before it is a can
 # Each of two merged known sentences must cover this share of the new claim's weight.
 MERGE_SHARE = 0.2
 _TOP = 6
+# Past this many known claims holding a word, it no longer brings candidates (see _overlap).
+COMMON_MIN = 2000
 TOPIC_NAME_WEIGHT = 0.25
 # Share of the novelty threshold that makes two reports of one kind of occurrence at the
 # same time the same occurrence.
@@ -193,11 +196,8 @@ class ClaimIndex:
         total = sum(weights.values())
         if not total:
             return None
-        overlap: dict[int, float] = defaultdict(float)
-        for tok, w in weights.items():
-            for cid in self._postings.get(tok, ()):
-                overlap[cid] += w
-        for cid, w in sorted(overlap.items(), key=lambda kv: -kv[1])[: _TOP * 4]:
+        overlap = self._overlap(weights)
+        for cid, w in heapq.nlargest(_TOP * 4, overlap.items(), key=lambda kv: kv[1]):
             if w / total < floor:
                 break
             known = self._claims[cid]
@@ -205,6 +205,28 @@ class ClaimIndex:
                     and not apart(claim.when, known.when, gap):
                 return round(w / total, 3), known
         return None
+
+    def _overlap(self, weights: dict[str, float]) -> dict[int, float]:
+        """Known claim id -> the weight of the tokens it shares with a claim.
+
+        Candidates come from the claim's rarer tokens: walking the postings of words that
+        a large share of a big corpus holds ("russia", a topic's name) costs more than
+        everything else and finds no candidate the rarer words miss that could win.
+        Those words still count in the score of every candidate.
+        """
+        common_df = max(COMMON_MIN, len(self._claims) // 20)
+        rare = {t: w for t, w in weights.items()
+                if len(self._postings.get(t, ())) <= common_df}
+        common = {t: w for t, w in weights.items() if t not in rare}
+        overlap: dict[int, float] = defaultdict(float)
+        for tok, w in (rare or weights).items():
+            for cid in self._postings.get(tok, ()):
+                overlap[cid] += w
+        if rare and common:
+            for cid in overlap:
+                tokens = self._claims[cid].tokens
+                overlap[cid] += sum(w for t, w in common.items() if t in tokens)
+        return overlap
 
     def _weights(self, claim: Claim) -> dict[str, float]:
         # A topic's own name ("#zaporizhzhia-npp") says what a claim is about, not what it
@@ -217,12 +239,8 @@ class ClaimIndex:
         total = sum(weights.values())
         if not total:
             return 0.0, None
-        overlap: dict[int, float] = defaultdict(float)
-        for tok, w in weights.items():
-            for cid in self._postings.get(tok, ()):
-                overlap[cid] += w
-        ranked = sorted(overlap.items(), key=lambda kv: -kv[1])
-        visible = ranked[:_TOP]
+        overlap = self._overlap(weights)
+        visible = heapq.nlargest(_TOP, overlap.items(), key=lambda kv: kv[1])
         if not visible:
             return 0.0, None
         best_id, best = visible[0]

@@ -36,14 +36,23 @@ def _matches_at(tokens: Sequence[str], i: int, phrase: Phrase) -> bool:
 def _find(tokens: Sequence[str], phrases: Iterable[tuple[str, Phrase]]) -> list[tuple[int, str]]:
     """(position, original term) of every phrase occurrence."""
     out = []
+    index: dict[str, list[int]] | None = None  # token -> positions, built on first need
     for original, phrase in phrases:
         if not phrase:
             continue
         first = phrase[0]
-        for i, tok in enumerate(tokens):
-            if (tok == first or (first.endswith("*") and tok.startswith(first[:-1]))) and (
-                _matches_at(tokens, i, phrase)
-            ):
+        starts: Iterable[int]
+        if first.endswith("*"):
+            prefix = first[:-1]
+            starts = [i for i, tok in enumerate(tokens) if tok.startswith(prefix)]
+        else:
+            if index is None:
+                index = {}
+                for i, tok in enumerate(tokens):
+                    index.setdefault(tok, []).append(i)
+            starts = index.get(first, ())
+        for i in starts:
+            if len(phrase) == 1 or _matches_at(tokens, i, phrase):
                 out.append((i, original))
     return out
 
