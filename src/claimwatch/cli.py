@@ -10,11 +10,12 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from claimwatch.config import Settings, default_config_path, load_settings
 from claimwatch.errors import ClaimwatchError, ConfigError
-from claimwatch.models import Evaluation
+from claimwatch.models import Document, Evaluation
 
 log = logging.getLogger("claimwatch")
 
@@ -162,23 +163,46 @@ def cmd_seed(args: argparse.Namespace, settings: Settings, config_path: Path) ->
     return 0
 
 
+class SeedsOnly:
+    """The configured seeds held in memory, judged as the daemon judges: what `check` and
+    `eval` use when there is no stored corpus. Nothing touches a database."""
+
+    def __init__(self, settings: Settings) -> None:
+        from claimwatch.pipeline import Analyzer, corpus_of
+        from claimwatch.seeds import iter_files, read_document, seed_url
+
+        self.settings = settings
+        self.analyzer = Analyzer.build(
+            settings.topics, duplicate_threshold=settings.corpus.duplicate_threshold
+        )
+        docs = [read_document(p, url=seed_url(p)) for p in iter_files(settings.corpus.seeds)]
+        self.corpus = corpus_of(self.analyzer, docs)
+
+    @staticmethod
+    def clock() -> datetime:
+        return datetime.now(UTC)
+
+    def check(self, doc: Document) -> Evaluation:
+        return self.analyzer.evaluate(doc, self.corpus)
+
+    def close(self) -> None:
+        pass
+
+
 def _corpus_monitor(settings: Settings, *, use_db: bool):  # type: ignore[no-untyped-def]
     """A monitor on the stored corpus, or (no database yet, or asked) on the seeds alone,
     held in memory so that nothing is written."""
-    from claimwatch.monitor import Monitor
-    from claimwatch.storage import Store
-
     url = settings.database_url
     exists = not url.startswith("sqlite:///") or Path(url.split("///", 1)[1]).exists()
     if use_db and exists:
+        from claimwatch.monitor import Monitor
+
         monitor = Monitor(settings)
         monitor.refresh_corpus()
         if monitor.store.article_count():
             return monitor
         monitor.close()
-    monitor = Monitor(settings, store=Store("sqlite://"))
-    monitor.seed(settings.corpus.seeds)
-    return monitor
+    return SeedsOnly(settings)
 
 
 def cmd_check(args: argparse.Namespace, settings: Settings, config_path: Path) -> int:

@@ -20,12 +20,15 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-import apprise
+from typing import TYPE_CHECKING
 
 from claimwatch.alertview import ArticleLookup, alert_context, explain
 from claimwatch.config import NotifierConfig, TopicConfig
 from claimwatch.models import AlertDraft, Document
 from claimwatch.templates import Templates, digest_context
+
+if TYPE_CHECKING:
+    import apprise
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +101,8 @@ class Notifiers:
         self.problems: list[str] = []
         for i, cfg in enumerate(configs):
             key = notifier_key(cfg)
+            import apprise  # here, not at import: `check` and `eval` never send
+
             service = apprise.Apprise.instantiate(cfg.url)
             if service is None:
                 # Only the scheme: the rest of a URL Apprise cannot read may still be a secret.
@@ -166,6 +171,8 @@ class Notifiers:
         if target is None or target.apprise is None:
             # The notifier was removed from the config: the delivery cannot happen.
             return False, f"notifier {key!r} is no longer configured"
+        import apprise
+
         with apprise.LogCapture(level=logging.WARNING) as captured:
             try:
                 ok = bool(target.apprise.notify(title=title, body=body,
