@@ -28,7 +28,7 @@ MIN_WEIGHT_SHARE = 0.5  # a known claim must cover this share before it is a can
 MERGE_SHARE = 0.2
 _TOP = 6
 # Past this many known claims holding a word, it no longer brings candidates (see _overlap).
-COMMON_MIN = 2000
+COMMON_MIN = 1000
 TOPIC_NAME_WEIGHT = 0.25
 # Share of the novelty threshold that makes two reports of one kind of occurrence at the
 # same time the same occurrence.
@@ -214,7 +214,7 @@ class ClaimIndex:
         everything else and finds no candidate the rarer words miss that could win.
         Those words still count in the score of every candidate.
         """
-        common_df = max(COMMON_MIN, len(self._claims) // 20)
+        common_df = COMMON_MIN
         rare = {t: w for t, w in weights.items()
                 if len(self._postings.get(t, ())) <= common_df}
         common = {t: w for t, w in weights.items() if t not in rare}
