@@ -33,8 +33,11 @@ _ACTIONS: dict[str, str] = {
     # German, French, Spanish, Portuguese, Italian, Polish (folded: no accents)
     r"erober\w*|eingenommen|einnahme|kontrolle (uber|über)|emparee?s?|empare|conquis|"
     r"prise (de|du|of)|tomad[oa]s?|tomo|tomaram|conquist\w*|przejel\w*|przejeł\w*|"
-    r"zdobyl\w*|zdobył\w*",
+    r"zdobyl\w*|zdobył\w*|zajel\w*|occupat[aoie]|conquistat[aoie]|presa (di|del|della)|"
+    r"elfoglal\w*|zauze\w*|uzeme|uzeme\w*|erövra\w*|erovra\w*|intagit|kontrollier\w*|"
+    r"controlul|controllo (di|del|della|su)|le controle (de|du)",
     "encircle": r"encircl\w*|surround(ed|s)?|besieg\w*|cut off(?! from)|pincer|cauldron|kettle|"
+    r"accerchia\w*|encercle\w*|eingekesselt|kessel|calderone|cerco|cercado|okrąż\w*|okraz\w*|"
     r"окруж\w*|оточ\w*",
     "enter": r"enter(ed|s|ing)?|вошл\w*|увійшл\w*|зашл\w*|broke into|break into|"
     r"(pushed|push|pushing|moved) into|"
@@ -47,8 +50,11 @@ _ACTIONS: dict[str, str] = {
     r"lost control|loss of|evacuat\w* (from|troops|forces|marines|soldiers)|"
     r"lost (its|their|the) (positions?|foothold|bridgehead)|"
     r"ruckzug|rückzug|zuruckgezogen|zurückgezogen|abgezogen|retrait|retirad[ao]s?|retirou|"
-    r"ritirat\w*|wycofal\w*|wycofał\w*|отступ\w*|отошл\w*|вышл\w*|відступ\w*|вийшл\w*|відійшл\w*",
+    r"ritirat\w*|wycofal\w*|wycofał\w*|wycofanie|se replier|repli|perdita|perda|perte de|"
+    r"dragit sig tillbaka|отступ\w*|отошл\w*|вышл\w*|відступ\w*|вийшл\w*|відійшл\w*",
     "retake": r"retook|retak\w*|recaptur\w*|regain\w*|took back|taken back|win back|won back|"
+    r"riconquist\w*|reprise|recuper\w*|recucer\w*|zuruckerober\w*|zurückerober\w*|"
+    r"odbil\w*|odbił\w*|oslobod\w*|"
     r"pushed (russian|ukrainian)? ?(troops|forces)? ?out|drove (them|russian|ukrainian)",
     "annex": r"annex\w*|incorporat\w*|absorb\w*|accession|ratif(y|ied|ies|ying|ication)|"
     r"admit\w* (the )?(four |new )?(regions|territories)|(join|joined|joining|become|became) "
