@@ -17,10 +17,8 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, unquote, urlsplit
-
-from typing import TYPE_CHECKING
 
 from claimwatch.alertview import ArticleLookup, alert_context, explain
 from claimwatch.config import NotifierConfig, TopicConfig
