@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import calendar
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import feedparser
@@ -27,17 +29,24 @@ _TRACKING = ("utm_", "fbclid", "gclid", "mc_", "ref", "cmpid", "ocid", "at_mediu
 # with the square of the name's length (found by fuzzing: a 40 KB name takes 9 s), so one
 # hostile feed could hold a worker for hours. No real author name is this long.
 _MAX_AUTHOR = 512
-_sync_author = getattr(feedparser.mixin._FeedParserMixin, "_sync_author_detail", None)
-if _sync_author is not None:
 
-    def _bounded_sync_author(self, key="author"):  # type: ignore[no-untyped-def]
+
+def _bounded_author(sync_author: Callable[[Any, str], Any]) -> Callable[..., Any]:
+    """feedparser's `_sync_author_detail`, given an author name cut to `_MAX_AUTHOR`."""
+
+    def bounded_sync_author(self: Any, key: str = "author") -> Any:
         context = self._get_context()
         value = context.get(key)
         if isinstance(value, str) and len(value) > _MAX_AUTHOR:
             context[key] = value[:_MAX_AUTHOR]
-        return _sync_author(self, key)
+        return sync_author(self, key)
 
-    feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_sync_author
+    return bounded_sync_author
+
+
+_sync_author = getattr(feedparser.mixin._FeedParserMixin, "_sync_author_detail", None)
+if _sync_author is not None:
+    feedparser.mixin._FeedParserMixin._sync_author_detail = _bounded_author(_sync_author)
 
 
 def canonical_url(url: str) -> str:

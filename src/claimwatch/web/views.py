@@ -12,6 +12,7 @@ import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy.orm import QueryableAttribute, load_only
 from sqlmodel import col, select
 
 from claimwatch.models import Document
@@ -26,8 +27,15 @@ MAX_ALERTS = 500
 MAX_CHECK_CHARS = 200_000
 
 
+def _attr(field: object) -> QueryableAttribute[Any]:
+    """A model field as the ORM attribute it is on the class (SQLModel types it as its
+    value, `col()` as a column; `load_only` wants the attribute)."""
+    assert isinstance(field, QueryableAttribute), field
+    return field
+
+
 def iso(dt: datetime | None) -> str | None:
-    return aware(dt).isoformat() if dt else None  # type: ignore[union-attr]
+    return aware(dt).isoformat() if dt else None
 
 
 def alerts(monitor: Monitor, *, limit: int = 50, before: int | None = None) -> list[dict[str, Any]]:
@@ -43,10 +51,12 @@ def alerts(monitor: Monitor, *, limit: int = 50, before: int | None = None) -> l
         claim_ids = [r.claim_id for r in rows if r.claim_id]
         article_ids = [r.article_id for r in rows if r.article_id]
         claims = {c.id: c for c in s.exec(select(ClaimRow).where(col(ClaimRow.id).in_(claim_ids)))}
+        # Only the columns shown: an article's text and signature can be large.
         articles = {
-            a[0]: a for a in s.exec(
-                select(ArticleRow.id, ArticleRow.url, ArticleRow.title, ArticleRow.source,
-                       ArticleRow.published).where(col(ArticleRow.id).in_(article_ids)))
+            a.id: a for a in s.exec(
+                select(ArticleRow).where(col(ArticleRow.id).in_(article_ids))
+                .options(load_only(_attr(ArticleRow.url), _attr(ArticleRow.title),
+                                   _attr(ArticleRow.source), _attr(ArticleRow.published))))
         }
         sources: dict[int, list[AlertSourceRow]] = {}
         for src in s.exec(select(AlertSourceRow).where(col(AlertSourceRow.alert_id).in_(ids))
@@ -80,8 +90,8 @@ def alerts(monitor: Monitor, *, limit: int = 50, before: int | None = None) -> l
             "stance": claim.stance if claim else None,
             "why": why,
             "article": {
-                "url": article[1], "title": article[2], "source": article[3],
-                "published": iso(article[4]),
+                "url": article.url, "title": article.title, "source": article.source,
+                "published": iso(article.published),
             } if article else None,
             "also_reported_by": [
                 {"url": x.url, "title": x.title, "source": x.source, "added_at": iso(x.added_at)}
