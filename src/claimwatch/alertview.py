@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, SupportsFloat, SupportsIndex
 
 from claimwatch.config import TopicConfig
 from claimwatch.models import AlertDraft, Document, Event
@@ -210,8 +210,11 @@ def _day(value: object) -> str:
 
 
 def _float(value: object) -> float:
+    # What float() takes; anything else (None, a list) is no number.
+    if not isinstance(value, str | bytes | SupportsFloat | SupportsIndex):
+        return 0.0
     try:
-        return float(value)  # type: ignore[arg-type]
+        return float(value)
     except (TypeError, ValueError):
         return 0.0
 

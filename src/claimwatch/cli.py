@@ -12,10 +12,14 @@ import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from claimwatch.config import Settings, default_config_path, load_settings
 from claimwatch.errors import ClaimwatchError, ConfigError
 from claimwatch.models import Document, Evaluation
+
+if TYPE_CHECKING:
+    from claimwatch.monitor import Monitor
 
 log = logging.getLogger("claimwatch")
 
@@ -112,7 +116,7 @@ def _logging(level: str) -> None:
     logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 
-def _monitor(settings: Settings):  # type: ignore[no-untyped-def]
+def _monitor(settings: Settings) -> Monitor:
     from claimwatch.monitor import Monitor
 
     return Monitor(settings)
@@ -189,7 +193,7 @@ class SeedsOnly:
         pass
 
 
-def _corpus_monitor(settings: Settings, *, use_db: bool):  # type: ignore[no-untyped-def]
+def _corpus_monitor(settings: Settings, *, use_db: bool) -> Monitor | SeedsOnly:
     """A monitor on the stored corpus, or (no database yet, or asked) on the seeds alone,
     held in memory so that nothing is written."""
     url = settings.database_url
@@ -235,13 +239,18 @@ def cmd_check(args: argparse.Namespace, settings: Settings, config_path: Path) -
     return status
 
 
-def check_record(document: str, evaluation: Evaluation, monitor) -> dict[str, object]:  # type: ignore[no-untyped-def]
+def check_record(
+    document: str, evaluation: Evaluation, monitor: Monitor | SeedsOnly
+) -> dict[str, Any]:
+    """What `claimwatch check --json` prints for one document (the web's check adds to it)."""
     from claimwatch.notify import render_alert, why_text
 
     dup = evaluation.duplicate_of
     alerts = []
     for draft in evaluation.alerts:
         topic = monitor.settings.topic(draft.topic_id)
+        if topic is None:  # as the daemon does: a draft needs its topic's config
+            continue
         _title, _body, why = render_alert(topic, draft, evaluation.document)
         claim = draft.lead.claim
         alerts.append({
@@ -261,7 +270,7 @@ def check_record(document: str, evaluation: Evaluation, monitor) -> dict[str, ob
     }
 
 
-def _check_text(document: str, evaluation: Evaluation, monitor) -> str:  # type: ignore[no-untyped-def]
+def _check_text(document: str, evaluation: Evaluation, monitor: Monitor | SeedsOnly) -> str:
     record = check_record(document, evaluation, monitor)
     lines = [f"{document}:"]
     if evaluation.duplicate_of:
@@ -269,7 +278,7 @@ def _check_text(document: str, evaluation: Evaluation, monitor) -> str:  # type:
         lines.append(f"  copy of {d.url} ({d.containment:.0%} of its text is there): no alert")
     elif not record["alerts"]:
         lines.append("  no alert")
-    for a in record["alerts"]:  # type: ignore[attr-defined]
+    for a in record["alerts"]:
         lines.append(f"  ALERT {a['topic']}: {a['claim']}")
         lines.append(f"    who: {a['speaker'] or 'not named'} ({a['stance']})")
         lines.append(f"    why: {a['why']}")
@@ -518,7 +527,7 @@ def cmd_notify(args: argparse.Namespace, settings: Settings, config_path: Path) 
     return 1 if failed else 0
 
 
-def _ts(dt) -> str:  # type: ignore[no-untyped-def]
+def _ts(dt: datetime | None) -> str:
     return dt.strftime("%Y-%m-%d %H:%M:%S") if dt else "-"
 
 

@@ -34,7 +34,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 import urllib3
@@ -275,7 +275,15 @@ def _current_state() -> _FetchState | None:
     return getattr(_current, "state", None)
 
 
-class _GuardedConnectionMixin:
+if TYPE_CHECKING:
+    # What the mixin is mixed into, so that `self` is a connection to the type checker;
+    # at run time it stays a plain mixin ahead of HTTPConnection or HTTPSConnection.
+    _ConnectionBase = HTTPConnection
+else:
+    _ConnectionBase = object
+
+
+class _GuardedConnectionMixin(_ConnectionBase):
     """Resolve, vet every answer, then connect to a vetted address.
 
     The hook is `_new_conn`: both HTTPConnection.connect and HTTPSConnection.connect
@@ -286,12 +294,8 @@ class _GuardedConnectionMixin:
     fetch is vetted again. Pooled connections were vetted when they were opened.
     """
 
-    host: str
-    port: int
+    # urllib3 keeps its _DEFAULT_TIMEOUT sentinel here; http.client's stub says float | None.
     timeout: Any
-    source_address: tuple[str, int] | None
-    socket_options: Any
-    sock: socket.socket | None
 
     def __init__(self, *args: Any, guard: _Guard, **kwargs: Any) -> None:
         self._guard = guard
@@ -305,9 +309,9 @@ class _GuardedConnectionMixin:
             )
         except (OSError, UnicodeError) as e:
             gai = e if isinstance(e, socket.gaierror) else socket.gaierror(str(e))
-            raise NameResolutionError(host, self, gai) from e  # type: ignore[arg-type]
+            raise NameResolutionError(host, self, gai) from e
         if not answers:
-            raise NameResolutionError(host, self, socket.gaierror("no addresses"))  # type: ignore[arg-type]
+            raise NameResolutionError(host, self, socket.gaierror("no addresses"))
         # Every answer, not just the one we will use: a resolver may reorder them, and
         # a name that mixes public and private addresses is not one we trust.
         for *_, sockaddr in answers:
@@ -345,14 +349,14 @@ class _GuardedConnectionMixin:
             return sock
         if err is None or isinstance(err, TimeoutError):
             raise ConnectTimeoutError(self, f"connect to {host} timed out")
-        raise NewConnectionError(self, f"failed to connect: {err}") from err  # type: ignore[arg-type]
+        raise NewConnectionError(self, f"failed to connect: {err}") from err
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         # Called for every request, on a fresh or a pooled connection: the watchdog
         # learns which socket to cut if the fetch overruns. The socket itself, not
         # the connection: http.client drops `conn.sock` once a response that ends
         # with the connection has begun, but keeps reading from the socket.
-        super().request(*args, **kwargs)  # type: ignore[misc]
+        super().request(*args, **kwargs)
         state = _current_state()
         if state is not None:
             state.attach(self.sock)

@@ -99,12 +99,14 @@ def add_feeds(config_text: str, feeds: Sequence[OpmlFeed], *, source: str = "<co
     return text, added
 
 
-def _trailing_trivia(table: tomlkit.items.Table) -> list[tuple[None, tomlkit.items.Item]]:
+def _trailing_trivia(
+    table: tomlkit.items.Table,
+) -> list[tuple[tomlkit.items.Key | None, tomlkit.items.Item]]:
     """Remove and return the comments and blank lines that end `table`."""
     body = table.value.body
-    trailing: list[tuple[None, tomlkit.items.Item]] = []
+    trailing: list[tuple[tomlkit.items.Key | None, tomlkit.items.Item]] = []
     while body and body[-1][0] is None:
-        trailing.insert(0, body.pop())  # type: ignore[arg-type]
+        trailing.insert(0, body.pop())
     # The blank lines before those comments stay: they part the old feeds from the new.
     while trailing and isinstance(trailing[0][1], tomlkit.items.Whitespace):
         body.append(trailing.pop(0))

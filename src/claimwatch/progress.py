@@ -5,7 +5,7 @@ Both go to standard error, so standard output stays the command's result."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sized
 from typing import TextIO, TypeVar
 
 from tqdm import tqdm
@@ -21,7 +21,7 @@ def progress(items: Iterable[T], *, desc: str, total: int | None = None, unit: s
     """Yield `items`, reporting how far along they are."""
     out = stream or sys.stderr
     if total is None:
-        total = len(items) if hasattr(items, "__len__") else None  # type: ignore[arg-type]
+        total = len(items) if isinstance(items, Sized) else None
     if total is not None and total < MIN_ITEMS:
         yield from items
         return

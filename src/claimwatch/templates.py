@@ -16,7 +16,7 @@ The fields a template sees are documented in docs/notifications.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -77,7 +77,7 @@ def _web_url(url: object) -> str:
     return u if re.match(r"(?i)^https?://[^\s<>\"]+$", u) else ""
 
 
-def _link_for(fmt: str):  # type: ignore[no-untyped-def]
+def _link_for(fmt: str) -> Callable[[object, object], object]:
     def link(url: object, text: object = "") -> object:
         label = str(text or url or "")
         target = _web_url(url)

@@ -21,7 +21,9 @@ from typing import overload
 from sqlalchemy import event, func, or_, text, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel, col, create_engine, select
 
 from claimwatch.config import FeedConfig
@@ -119,7 +121,7 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(conn, _record):  # type: ignore[no-untyped-def]
+        def _pragmas(conn: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
             cur = conn.cursor()
             # WAL: readers never block the writer; NORMAL is durable across process crashes.
             cur.execute("PRAGMA journal_mode=WAL")
