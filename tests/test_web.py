@@ -204,6 +204,7 @@ def test_api_gives_alerts_newest_first_with_deliveries_feeds_and_topics(daemon: 
     assert {a["topic"] for a in alerts} == {"zaporizhzhia-npp", "territorial-claims"}
     for a in alerts:
         assert a["claim"] and a["why"]["matched"] and a["article"]["url"].startswith("http")
+        assert a["article"]["title"] and a["article"]["source"]
         sent, down = sorted(a["deliveries"], key=lambda dl: dl["status"] != "sent")
         assert sent["status"] == "sent" and sent["attempts"] == 1 and sent["sent_at"]
         assert "/hook" not in sent["notifier"]  # the path, where tokens live, is not shown
