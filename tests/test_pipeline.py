@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from claimwatch.config import load_settings
@@ -79,3 +81,15 @@ def test_short_plant_headlines(
     """Short headlines: a new event is not 'known' through two long seed sentences that
     happen to share its generic words; a restated seed claim is known."""
     assert (alerts(analyzer, corpus, headline + "\n") == {"zaporizhzhia-npp"}) is new
+
+
+@pytest.mark.parametrize("sentence", [
+    "Russian forces captured Enerhodar",
+    "Yesterday Russian forces captured Enerhodar",
+    "In March Russian forces captured Enerhodar",
+])
+def test_article_dated_year_one_is_judged_with_no_time(analyzer: Analyzer, sentence: str) -> None:
+    """A feed's placeholder date 0001-01-01 does not break judging (found by the entry-path
+    fuzz test): the claim keeps its events and simply has no time."""
+    claim = analyzer.claim(sentence, 0, year=1, published=datetime(1, 1, 1, tzinfo=UTC))
+    assert claim.events and claim.when is None

@@ -99,6 +99,10 @@ class Analyzer:
 
         `year` is the year the article reports from: events it dates earlier are background.
         """
+        if published is not None and published.year < 2:
+            # A placeholder at the calendar's start (0001-01-01 from a broken feed): its
+            # "yesterday" or "in March" would fall before year 1, so the claim gets no time.
+            published = None
         speaker, stance = attribute(sentence)
         folded = folded_tokens(sentence)
         recurring = frozenset().union(*(t.recurs(folded) for t in self.topics))
