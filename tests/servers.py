@@ -58,6 +58,9 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     # Tests start many servers; a lingering TIME_WAIT must not block a new bind.
     allow_reuse_address = True
+    # Many workers connect at once: the default backlog of 5 drops connections on a loaded
+    # machine, and the client's 1 s connect timeout then fails a test for no real reason.
+    request_queue_size = 128
 
     def __init__(self, owner: LoopbackServer, address: tuple[str, int]) -> None:
         self.owner = owner

@@ -297,6 +297,9 @@ def test_dashboard_in_headless_chromium(daemon: Daemon, tmp_path: Path) -> None:
     """Real Chromium shows the two alerts and the feed's health, with the page's own
     stylesheet allowed by the CSP; the check form, submitted without any script, shows
     what a pasted text would raise; a screenshot of each page is written."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
     driver = chromium()
     try:
         driver.get(daemon.url + "/")
@@ -315,7 +318,11 @@ def test_dashboard_in_headless_chromium(daemon: Daemon, tmp_path: Path) -> None:
         driver.get(daemon.url + "/check")
         driver.find_element("name", "text").send_keys(NEW_CLAIM)
         driver.find_element("css selector", "form button[type=submit]").click()
-        result = driver.find_element("css selector", "section.result")
+        # The answer is a new page: wait for it (the check waits for the judging step,
+        # which a poll may hold), rather than read the form page still showing.
+        result = WebDriverWait(driver, 60).until(
+            expected_conditions.presence_of_element_located(("css selector", "section.result"))
+        )
         assert "territorial-claims" in result.text and "Kostiantynivka" in result.text
         driver.save_screenshot(str(tmp_path / "check.png"))
         logs = [e for e in driver.get_log("browser") if "Content Security Policy" in e["message"]]
