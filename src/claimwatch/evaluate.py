@@ -113,12 +113,11 @@ class FirstStory:
     """TF-IDF first-story detection over the corpus's known sentences (a reference)."""
 
     def __init__(self, known: Iterable[str]) -> None:
-        self.vectors: list[dict[str, float]] = []
         docs = [_terms(s) for s in known]
         df = Counter(t for d in docs for t in set(d))
         self.idf = {t: math.log((1 + len(docs)) / (1 + n)) + 1 for t, n in df.items()}
         self.default_idf = math.log(1 + len(docs)) + 1
-        self.vectors = [self._vector(d) for d in docs]
+        self.vectors: list[dict[str, float]] = [self._vector(d) for d in docs]
 
     def _vector(self, terms: list[str]) -> dict[str, float]:
         tf = Counter(terms)
